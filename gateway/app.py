@@ -1,0 +1,253 @@
+"""The gateway: one public port in front of the five services.
+
+Requests under `/api/` are the same as at `/`. The routing table names the owner of each
+Zou route; the gateway answers its own (`/`, `/status`, `/config`, ...) and streams the
+rest to the owning service.
+"""
+
+import json
+import os
+import time
+import uuid
+from contextlib import asynccontextmanager
+
+import httpx
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.middleware.cors import CORSMiddleware
+
+from gateway import openapi, status
+from gateway.proxy import Proxy
+from gateway.routing import RoutingTable
+from libs.common.errors import error_response, install_error_handlers
+from libs.common.events import Bus, envelope, subject_for
+from libs.common.identity import raw_token, verify
+from libs.common.keys import Keys
+from libs.common.logging import configure, get_logger
+from libs.common.revocation import Revocations
+from libs.common.settings import SERVICES, Settings, get_settings
+from prodtrack import __version__
+
+log = get_logger("gateway")
+VERSION = __version__
+# Served by the gateway although they are not Zou routes.
+OWN_EXTRA = {"/docs", "/healthz"}
+
+
+def create_app(settings: Settings | None = None):
+    settings = settings or get_settings()
+    configure("gateway", settings.log_level)
+    urls = {name: settings.service_url(name) for name in SERVICES}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        bus = Bus(
+            settings.nats_url,
+            settings.stream_name,
+            name="prodtrack-gateway",
+            prefix=settings.subject_prefix,
+        )
+        bus.start()
+        revocations = Revocations(
+            bus, settings.revocation_bucket, settings.refresh_token_days * 86400
+        )
+        revocations.start()
+        app.state.bus = bus
+        app.state.revocations = revocations
+        app.state.http = httpx.AsyncClient()
+        gateway.proxy = Proxy(urls)
+        gateway.revocations = revocations
+        yield
+        await gateway.proxy.close()
+        await app.state.http.aclose()
+        await revocations.stop()
+        await bus.close()
+
+    app = FastAPI(
+        title="prodtrack gateway",
+        version=VERSION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi-gateway.json",
+    )
+    install_error_handlers(app)
+
+    @app.get("/")
+    async def index():
+        return {"api": "prodtrack", "version": VERSION}
+
+    async def current_status(request: Request) -> dict:
+        health = await status.service_health(request.app.state.http, urls)
+        return status.status_body(VERSION, health, request.app.state.bus.connected)
+
+    @app.get("/status")
+    async def get_status(request: Request):
+        return await current_status(request)
+
+    @app.get("/status.txt", response_class=PlainTextResponse)
+    async def get_status_txt(request: Request):
+        return status.status_text(await current_status(request))
+
+    @app.get("/status/influx")
+    async def get_status_influx(request: Request):
+        body = await current_status(request)
+        return {
+            key: int(value)
+            for key, value in body.items()
+            if key.endswith("-up") and isinstance(value, bool)
+        }
+
+    @app.get("/status/resources")
+    async def get_status_resources():
+        load = os.getloadavg()
+        return {"cpu": {"load": list(load), "cores": os.cpu_count()}, "jobs": 0}
+
+    @app.get("/status/test-event")
+    async def test_event(request: Request):
+        bus: Bus = request.app.state.bus
+        if not bus.connected:
+            return error_response(503, "The event stream is down.")
+        event = envelope("main:test", {})
+        await bus.js.publish(
+            subject_for(settings.subject_prefix, "gateway", event["name"]),
+            json.dumps(event).encode(),
+            headers={"Nats-Msg-Id": event["id"]},
+            timeout=5,
+        )
+        return {"success": True}
+
+    @app.get("/config")
+    async def config():
+        return {
+            "is_self_hosted": True,
+            "crisp_token": "",
+            "dark_theme_by_default": False,
+            "indexer_configured": False,
+            "saml_enabled": False,
+            "saml_idp_name": "",
+            "oidc_enabled": False,
+            "oidc_idp_name": "",
+            "default_locale": settings.default_locale,
+            "default_timezone": settings.default_timezone,
+            "enforce_2fa": settings.enforce_2fa,
+            "movie_highdef_bitrate": 28,
+            "movie_lowdef_bitrate": 6,
+            "preview_accounts_enabled": settings.preview_accounts_enabled,
+        }
+
+    @app.get("/openapi.json", include_in_schema=False)
+    @app.get("/openapi-raw.json", include_in_schema=False)
+    async def merged_openapi(request: Request):
+        document = await openapi.merged_openapi(
+            request.app.state.http, urls, request.app.openapi(), VERSION
+        )
+        return JSONResponse(document)
+
+    @app.get("/docs", include_in_schema=False)
+    @app.get("/apidocs/", include_in_schema=False)
+    @app.get("/apidocs/index.html", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="prodtrack API")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz(request: Request):
+        return {"service": "gateway", "event-stream-up": request.app.state.bus.connected}
+
+    gateway = Gateway(app, RoutingTable.load(), settings)
+    cors = CORSMiddleware(
+        gateway,
+        allow_origin_regex=".*" if settings.cors_origins == "*" else None,
+        allow_origins=[] if settings.cors_origins == "*" else settings.cors_origins.split(","),
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+    return cors
+
+
+class Gateway:
+    """Pure ASGI: strips `/api`, picks the owner, answers 404/405 for unknown routes,
+    refuses revoked tokens, streams to the service, writes one access-log line."""
+
+    def __init__(self, own_app: FastAPI, table: RoutingTable, settings: Settings):
+        self.own_app = own_app
+        self.table = table
+        self.settings = settings
+        self.proxy: Proxy | None = None
+        self.revocations: Revocations | None = None
+        self.keys = Keys(settings.private_key_path, settings.public_key_path)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self.own_app(scope, receive, send)
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        if path == "/api" or path.startswith("/api/"):
+            path = path[4:] or "/"
+            scope = dict(scope, path=path, raw_path=path.encode())
+        headers = dict(scope.get("headers") or ())
+        request_id = (headers.get(b"x-request-id") or uuid.uuid4().hex.encode()).decode()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status_holder = {"status": 0}
+
+        async def send_logged(message):
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message["headers"] = list(message.get("headers", [])) + [
+                    (b"x-request-id", request_id.encode())
+                ]
+            await send(message)
+
+        service = "gateway"
+        try:
+            if path in OWN_EXTRA:
+                await self.own_app(scope, receive, send_logged)
+                return
+            match = self.table.match(scope["method"], path)
+            if match is None:
+                await error_response(404)(scope, receive, send_logged)
+            elif match.service is None:
+                await error_response(405)(scope, receive, send_logged)
+            elif match.service == "gateway":
+                await self.own_app(scope, receive, send_logged)
+            else:
+                service = match.service
+                await self._forward(scope, receive, send_logged, service, path, request_id)
+        finally:
+            if self.settings.access_log:
+                log.info(
+                    "access",
+                    method=scope["method"],
+                    path=path,
+                    status=status_holder["status"],
+                    service=service,
+                    ms=round((time.perf_counter() - started) * 1000, 2),
+                )
+            structlog.contextvars.unbind_contextvars("request_id")
+
+    async def _forward(self, scope, receive, send, service, path, request_id):
+        request = Request(scope, receive)
+        refused = await self._revoked(request)
+        if refused is not None:
+            await refused(scope, receive, send)
+            return
+        response = await self.proxy.forward(request, service, path, request_id)
+        await response(scope, receive, send)
+
+    async def _revoked(self, request: Request):
+        """A logged-out token is refused here at once, before any service sees it."""
+        token = raw_token(request)
+        if not token:
+            return None
+        try:
+            principal = verify(self.keys.public_key(), token, expected_type=None)
+        except Exception:
+            return None  # the service gives Zou's exact answer for a bad token
+        if await self.revocations.check_now(principal.jti):
+            return JSONResponse({"msg": "Token has been revoked"}, status_code=401)
+        return None

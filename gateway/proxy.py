@@ -1,0 +1,71 @@
+"""Streams a request to its service and the answer back, never holding a whole body."""
+
+import httpx
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from libs.common.errors import error_response
+
+# Hop-by-hop headers belong to one connection, not to the message.
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+}
+
+
+class Proxy:
+    def __init__(self, service_urls: dict[str, str]):
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+        timeout = httpx.Timeout(connect=5, read=300, write=300, pool=30)
+        self.clients = {
+            name: httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout)
+            for name, url in service_urls.items()
+        }
+
+    async def close(self) -> None:
+        for client in self.clients.values():
+            await client.aclose()
+
+    async def forward(self, request: Request, service: str, path: str, request_id: str) -> Response:
+        client = self.clients[service]
+        headers = [
+            (key, value)
+            for key, value in request.headers.raw
+            if key.decode("latin-1").lower() not in HOP_BY_HOP
+        ]
+        headers.append((b"x-request-id", request_id.encode()))
+        if request.client:
+            headers.append((b"x-forwarded-for", request.client.host.encode()))
+        has_body = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        query = request.url.query
+        upstream = client.build_request(
+            request.method,
+            f"{path}?{query}" if query else path,
+            headers=headers,
+            content=request.stream() if has_body else None,
+        )
+        try:
+            response = await client.send(upstream, stream=True)
+        except httpx.TransportError:
+            return error_response(502, f"The {service} service is not reachable.")
+        streamed = StreamingResponse(
+            response.aiter_raw(),
+            status_code=response.status_code,
+            background=BackgroundTask(response.aclose),
+        )
+        # Kept as a list so repeated headers (two Set-Cookie) survive.
+        streamed.raw_headers = [
+            (key.encode("latin-1"), value.encode("latin-1"))
+            for key, value in response.headers.multi_items()
+            if key.lower() not in HOP_BY_HOP
+        ]
+        return streamed

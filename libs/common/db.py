@@ -1,0 +1,61 @@
+"""Async database access: one engine per service, every service in its own schema."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+
+def sqlalchemy_url(url: str, driver: str = "psycopg") -> str:
+    """Accept plain postgresql:// URLs from users and pick our driver."""
+    for prefix in (
+        "postgresql+psycopg://",
+        "postgresql+psycopg2://",
+        "postgresql://",
+        "postgres://",
+    ):
+        if url.startswith(prefix):
+            return f"postgresql+{driver}://" + url[len(prefix) :]
+    return url
+
+
+def plain_url(url: str) -> str:
+    """The libpq form of a URL (for psycopg itself)."""
+    return "postgresql://" + sqlalchemy_url(url).split("://", 1)[1]
+
+
+def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        sqlalchemy_url(url), pool_size=pool_size, max_overflow=20, pool_pre_ping=True
+    )
+
+
+class Database:
+    """The service's handle on its schema. Writes wake the outbox relay after commit."""
+
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+        self.after_commit: list[Callable[[], None]] = []
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.begin() as conn:
+            yield conn
+        for hook in self.after_commit:
+            hook()
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("select 1")
+            return True
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,148 @@
+"""Durable JetStream consumers that apply each event exactly once.
+
+A handler is one async function of (connection, event). It runs in a transaction that
+also records the event id in the service's inbox; a redelivered event finds its id there
+and changes nothing. Ack after commit, nak (with a delay) on failure.
+"""
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.common.db import Database
+from libs.common.events.bus import Bus
+from libs.common.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: uuid.UUID
+    name: str
+    data: dict[str, Any]
+    project_id: str | None
+    user_id: str | None
+    created_at: str | None
+    subject: str
+    raw: dict[str, Any]
+
+    @classmethod
+    def parse(cls, subject: str, body: bytes) -> "Event":
+        raw = json.loads(body)
+        return cls(
+            id=uuid.UUID(raw["id"]),
+            name=raw["name"],
+            data=raw.get("data") or {},
+            project_id=raw.get("project_id"),
+            user_id=raw.get("user_id"),
+            created_at=raw.get("created_at"),
+            subject=subject,
+            raw=raw,
+        )
+
+
+Handler = Callable[[AsyncConnection, Event], Awaitable[None]]
+
+
+class Consumer:
+    def __init__(
+        self,
+        name: str,
+        subject: str,  # relative to the prefix: "data.person.>"
+        handler: Handler,
+        deliver_all: bool = True,
+    ):
+        self.name = name
+        self.subject = subject
+        self.handler = handler
+        self.deliver_all = deliver_all
+        self._task: asyncio.Task | None = None
+
+    def start(self, db: Database, bus: Bus, inbox: sa.Table, durable: str) -> None:
+        self._task = asyncio.create_task(self._run(db, bus, inbox, durable))
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self, db: Database, bus: Bus, inbox: sa.Table, durable: str) -> None:
+        await bus.ready.wait()
+        while True:
+            try:
+                sub = await bus.js.pull_subscribe(
+                    bus.subject(self.subject),
+                    durable=durable,
+                    stream=bus.stream,
+                    config=ConsumerConfig(
+                        ack_policy=AckPolicy.EXPLICIT,
+                        deliver_policy=DeliverPolicy.ALL if self.deliver_all else DeliverPolicy.NEW,
+                        ack_wait=30,
+                        max_deliver=-1,
+                    ),
+                )
+                break
+            except Exception as exc:
+                log.warning("consumer not ready, retrying", consumer=durable, error=str(exc))
+                await asyncio.sleep(1)
+        while True:
+            try:
+                msgs = await sub.fetch(100, timeout=5)
+            except (NatsTimeout, TimeoutError):
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer fetch failed", consumer=durable, error=str(exc))
+                await asyncio.sleep(0.5)
+                continue
+            for msg in msgs:
+                await self._deliver(db, inbox, durable, msg)
+
+    async def _deliver(self, db: Database, inbox: sa.Table, durable: str, msg) -> None:
+        try:
+            event = Event.parse(msg.subject, msg.data)
+        except Exception:
+            log.error("unreadable event dropped", subject=msg.subject)
+            await msg.term()
+            return
+        try:
+            await apply_once(db, inbox, self.name, event, self.handler)
+        except Exception:
+            log.exception("event handler failed", consumer=durable, event=event.name)
+            with contextlib.suppress(Exception):
+                await msg.nak(delay=1)
+            return
+        with contextlib.suppress(Exception):
+            await msg.ack()
+
+
+async def apply_once(
+    db: Database, inbox: sa.Table, consumer: str, event: Event, handler: Handler
+) -> bool:
+    """Apply `event` unless this consumer already did; returns whether it was applied."""
+    async with db.write() as conn:
+        first_time = (
+            await conn.execute(
+                insert(inbox)
+                .values(consumer=consumer, event_id=event.id)
+                .on_conflict_do_nothing()
+                .returning(inbox.c.event_id)
+            )
+        ).first()
+        if first_time is None:
+            return False
+        await handler(conn, event)
+    return True

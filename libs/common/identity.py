@@ -1,0 +1,71 @@
+"""Who is calling: the token from the Authorization header or Kitsu's cookie, verified here."""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import structlog
+from fastapi import Request
+
+from libs.common import tokens
+from libs.common.errors import TokenError
+
+ACCESS_COOKIE = "access_token_cookie"
+REFRESH_COOKIE = "refresh_token_cookie"
+MISSING_TOKEN = (
+    'Missing JWT in cookies or headers (Missing cookie "access_token_cookie"; '
+    "Missing Authorization Header)"
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: uuid.UUID
+    jti: str
+    identity_type: str
+    token_type: str
+    claims: dict[str, Any] = field(repr=False)
+
+
+def raw_token(request: Request, cookie: str = ACCESS_COOKIE) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return request.cookies.get(cookie)
+
+
+def verify(public_key: bytes, token: str, expected_type: str | None = "access") -> Principal:
+    try:
+        claims = tokens.decode(public_key, token)
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("Token has expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise TokenError("Signature verification failed", status=422) from exc
+    if expected_type and claims.get("type") != expected_type:
+        raise TokenError(f"Only {expected_type} tokens are allowed", status=422)
+    try:
+        person_id = uuid.UUID(str(claims["sub"]))
+    except ValueError as exc:
+        raise TokenError("Invalid token subject", status=422) from exc
+    return Principal(
+        id=person_id,
+        jti=claims["jti"],
+        identity_type=claims.get("identity_type", "person"),
+        token_type=claims["type"],
+        claims=claims,
+    )
+
+
+async def current_principal(request: Request) -> Principal:
+    """FastAPI dependency: a valid, unrevoked access token, else Zou's 401/422."""
+    token = raw_token(request)
+    if not token:
+        raise TokenError(MISSING_TOKEN)
+    state = request.app.state
+    principal = verify(state.keys.public_key(), token)
+    if state.revocations.is_revoked(principal.jti):
+        raise TokenError("Token has been revoked")
+    request.state.principal = principal
+    structlog.contextvars.bind_contextvars(user_id=str(principal.id))
+    return principal

@@ -1,0 +1,3 @@
+from prodtrack.cli import main
+
+main()

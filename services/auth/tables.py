@@ -1,0 +1,27 @@
+"""The auth schema: credentials and the login identity kept from data's person events."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from libs.common.events import event_tables
+from libs.common.people import people_table
+
+metadata = sa.MetaData(schema="auth")
+outbox, inbox = event_tables(metadata)
+people = people_table(metadata)
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    sa.Column("person_id", sa.Uuid, primary_key=True),
+    sa.Column("password_hash", sa.LargeBinary),
+    # A bot's long-lived API token id (Zou's person.jti).
+    sa.Column("api_jti", sa.String(60), unique=True),
+    sa.Column("totp_secret", sa.String(32)),
+    sa.Column("email_otp_secret", sa.String(32)),
+    sa.Column("fido_credentials", postgresql.ARRAY(postgresql.JSONB)),
+    sa.Column("otp_recovery_codes", postgresql.ARRAY(sa.LargeBinary)),
+    sa.Column("login_failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_login_failed", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime, nullable=False, server_default=sa.func.now()),
+)

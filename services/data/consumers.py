@@ -1,0 +1,11 @@
+"""What the data service does with events: it keeps the whole system's event log."""
+
+from libs.common.events import Consumer, Event
+from services.data.store import events
+
+
+async def log_event(conn, event: Event) -> None:
+    await events.record(conn, event)
+
+
+CONSUMERS = [Consumer("event-log", ">", log_event)]

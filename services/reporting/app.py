@@ -1,0 +1,17 @@
+"""The reporting service: read models built from events."""
+
+from fastapi import FastAPI
+
+from libs.common.service import ServiceSpec, create_service_app
+from services.reporting import tables
+
+
+def create_app() -> FastAPI:
+    return create_service_app(
+        ServiceSpec(
+            name="reporting",
+            metadata=tables.metadata,
+            routers=[],
+            people_table=tables.people,
+        )
+    )
