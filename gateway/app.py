@@ -198,9 +198,10 @@ class Gateway:
         async def send_logged(message):
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                message["headers"] = list(message.get("headers", [])) + [
-                    (b"x-request-id", request_id.encode())
-                ]
+                headers = list(message.get("headers", []))
+                if not any(key.lower() == b"x-request-id" for key, _ in headers):
+                    headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
             await send(message)
 
         service = "gateway"

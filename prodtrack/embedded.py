@@ -36,7 +36,7 @@ class EmbeddedPostgres:
         import pgserver  # imported here: only the embedded path needs it
 
         self.pgdata.mkdir(parents=True, exist_ok=True)
-        self.server = pgserver.get_server(self.pgdata, cleanup_mode=None)
+        self.server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
         url = self.server.get_uri()
         with psycopg.connect(url, autocommit=True) as conn:
             exists = conn.execute("select 1 from pg_database where datname = %s", (DATABASE,))

@@ -1,0 +1,142 @@
+"""The running system as a studio meets it: one port, healthy services, events on NATS."""
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import psutil
+
+from tests.support.events import EventListener
+
+
+def test_status_reports_every_part_up(anonymous):
+    body = anonymous.get("/status").json()
+    assert body["name"] == "prodtrack"
+    assert body["database-up"] is True
+    assert body["event-stream-up"] is True
+    assert body["key-value-store-up"] is True
+    assert body["services"] == {
+        "auth": True,
+        "data": True,
+        "importer": True,
+        "media": True,
+        "reporting": True,
+    }
+    text = anonymous.get("/status.txt")
+    assert text.headers["content-type"].startswith("text/plain")
+    assert "database-up: up" in text.text
+
+
+def test_index_and_config_have_zou_shapes(anonymous):
+    index = anonymous.get("/").json()
+    assert index["api"] == "prodtrack" and index["version"]
+    config = anonymous.get("/config").json()
+    for key in ("default_locale", "default_timezone", "enforce_2fa", "saml_enabled"):
+        assert key in config
+    assert config["enforce_2fa"] is False
+
+
+def test_api_prefix_gives_the_same_answers(system, admin):
+    assert admin.get("/api/config").json() == admin.get("/config").json()
+    direct = admin.get("/data/events/names")
+    prefixed = admin.get("/api/data/events/names")
+    assert direct.status_code == prefixed.status_code == 200
+    assert direct.json() == prefixed.json()
+
+
+def test_unknown_route_is_zou_404_json(anonymous):
+    for path in ("/data/no-such-route", "/api/nothing/here", "/data/tasks/1/2/3/4"):
+        response = anonymous.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"] is True
+        assert response.json()["message"].startswith("404 Not Found")
+
+
+def test_wrong_method_is_405_json(anonymous):
+    response = anonymous.post("/status")
+    assert response.status_code == 405
+    assert response.json()["error"] is True
+
+
+def test_protected_route_without_token_is_401_msg(anonymous):
+    response = anonymous.get("/data/events/last")
+    assert response.status_code == 401
+    assert response.json()["msg"].startswith("Missing JWT")
+
+
+def test_request_id_comes_back_and_is_logged(system, anonymous):
+    request_id = uuid.uuid4().hex
+    response = anonymous.get("/data/events/last", headers={"X-Request-Id": request_id})
+    assert response.headers["x-request-id"] == request_id
+    deadline = time.monotonic() + 5
+    while request_id not in system.logs() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lines = [json.loads(line) for line in system.logs().splitlines() if request_id in line]
+    access = [line for line in lines if line.get("event") == "access"]
+    assert access and access[0]["status"] == 401 and access[0]["service"] == "data"
+
+
+def test_test_event_reaches_subscribers_and_events_tail(system, anonymous):
+    tail = subprocess.Popen(
+        [sys.executable, "-m", "prodtrack", "events", "tail", "gateway.>"],
+        env=system.env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with EventListener(system.nats_url, system.subject("gateway.>")) as events:
+            # `events tail` says nothing until an event comes: send until it has seen one.
+            line = None
+            for _ in range(50):
+                assert anonymous.get("/status/test-event").json() == {"success": True}
+                events.wait_for(lambda e: e["name"] == "main:test")
+                line = _read_line(tail, timeout=0.3)
+                if line:
+                    break
+            assert line, "prodtrack events tail printed nothing"
+            printed = json.loads(line)
+            assert printed["name"] == "main:test"
+            assert {"id", "data", "created_at"} <= printed.keys()
+    finally:
+        tail.terminate()
+        tail.wait(10)
+
+
+def _read_line(process: subprocess.Popen, timeout: float) -> str | None:
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    if selector.select(timeout):
+        return process.stdout.readline().strip() or None
+    return None
+
+
+def test_big_upload_streams_through_the_gateway_in_flat_memory(system, anonymous):
+    gateway = _gateway_process(system)
+    before = gateway.memory_info().rss
+    chunk = b"x" * (1024 * 1024)
+
+    def body():
+        for _ in range(200):
+            yield chunk
+
+    response = httpx.post(
+        f"{system.url}/auth/login",
+        content=body(),
+        headers={"content-type": "application/json"},
+        timeout=120,
+    )
+    assert 400 <= response.status_code < 500
+    grown = gateway.memory_info().rss - before
+    assert grown < 40 * 1024 * 1024, f"gateway grew by {grown / 1e6:.0f} MB for a 200 MB body"
+
+
+def _gateway_process(system) -> psutil.Process:
+    for child in psutil.Process(system.process.pid).children(recursive=True):
+        if "gateway" in child.cmdline():
+            return child
+    raise AssertionError("no gateway process under prodtrack up")
