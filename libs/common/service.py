@@ -18,6 +18,7 @@ from libs.common.keys import Keys
 from libs.common.logging import configure, get_logger
 from libs.common.people import PeopleProjection, people_consumer
 from libs.common.revocation import Revocations
+from libs.common.routers import merged
 from libs.common.settings import Settings, get_settings
 from prodtrack import __version__
 
@@ -111,8 +112,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
             status_code=200 if db_up else 503,
         )
 
-    for router in spec.routers:
-        app.include_router(router)
+    app.include_router(merged(spec.routers))
     return app
 
 
