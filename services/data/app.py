@@ -2,10 +2,10 @@
 
 from fastapi import FastAPI
 
+from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
-from services.data import consumers, tables
+from services.data import consumers, routes, tables
 from services.data.people import OwnPeople
-from services.data.routes import events, internal
 
 
 def create_app() -> FastAPI:
@@ -13,7 +13,7 @@ def create_app() -> FastAPI:
         ServiceSpec(
             name="data",
             metadata=tables.metadata,
-            routers=[events.router, internal.router],
+            routers=discover(routes),
             consumers=list(consumers.CONSUMERS),
             people=lambda app: OwnPeople(app.state.db),
         )
