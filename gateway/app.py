@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from gateway import openapi, status
+from gateway.event_bridge import EventBridge
 from gateway.proxy import Proxy
 from gateway.routing import RoutingTable
 from libs.common.errors import error_response, install_error_handlers
@@ -59,7 +60,10 @@ def create_app(settings: Settings | None = None):
         app.state.http = httpx.AsyncClient()
         gateway.proxy = Proxy(urls)
         gateway.revocations = revocations
+        gateway.bridge = EventBridge(bus, gateway.keys, revocations, urls["data"])
+        gateway.bridge.start()
         yield
+        await gateway.bridge.stop()
         await gateway.proxy.close()
         await app.state.http.aclose()
         await revocations.stop()
@@ -178,17 +182,20 @@ class Gateway:
         self.settings = settings
         self.proxy: Proxy | None = None
         self.revocations: Revocations | None = None
+        self.bridge: EventBridge | None = None
         self.keys = Keys(settings.private_key_path, settings.public_key_path)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await self.own_app(scope, receive, send)
-        if scope["type"] != "http":
-            return
         path = scope["path"]
         if path == "/api" or path.startswith("/api/"):
             path = path[4:] or "/"
             scope = dict(scope, path=path, raw_path=path.encode())
+        if path.startswith("/socket.io"):
+            return await self.bridge.asgi(scope, receive, send)
+        if scope["type"] != "http":
+            return
         headers = dict(scope.get("headers") or ())
         request_id = (headers.get(b"x-request-id") or uuid.uuid4().hex.encode()).decode()
         structlog.contextvars.bind_contextvars(request_id=request_id)
