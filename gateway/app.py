@@ -240,6 +240,10 @@ class Gateway:
 
     async def _forward(self, scope, receive, send, service, path, request_id):
         request = Request(scope, receive)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.settings.max_body_mb * 1024 * 1024:
+            await error_response(413)(scope, receive, send)
+            return
         refused = await self._revoked(request)
         if refused is not None:
             await refused(scope, receive, send)

@@ -1,6 +1,7 @@
 """The running system as a studio meets it: one port, healthy services, events on NATS."""
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -140,3 +141,45 @@ def _gateway_process(system) -> psutil.Process:
         if "gateway" in child.cmdline():
             return child
     raise AssertionError("no gateway process under prodtrack up")
+
+
+def test_body_over_the_limit_is_refused_with_413(system):
+    # Announce a 3 GB upload (the default limit is 2 GB) and send nothing more.
+    host, port = system.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(
+            b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 3221225472\r\n\r\n{}"
+        )
+        head, _, body = conn.recv(65536).partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == b"413"
+    assert b'"error":true' in body
+
+
+def test_openapi_document_covers_every_service(anonymous):
+    paths = anonymous.get("/openapi.json").json()["paths"]
+    assert "/status" in paths
+    assert "/auth/login" in paths
+    assert "/data/events/last" in paths
+    assert anonymous.get("/docs").status_code == 200
+
+
+def test_a_crashed_service_is_restarted(system, admin):
+    data = next(
+        child
+        for child in psutil.Process(system.process.pid).children(recursive=True)
+        if child.cmdline()[3:5] == ["serve", "data"]
+    )
+    data.kill()
+    data.wait(10)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if admin.get("/data/events/names").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    else:
+        raise AssertionError("the data service did not come back")
+    assert admin.get("/status").json()["services"]["data"] is True
