@@ -77,7 +77,7 @@ class Bus:
                 await self._task
         if self.nc is not None:
             with contextlib.suppress(Exception):
-                await self.nc.drain()
+                await self.nc.close()
 
     def subject(self, relative: str) -> str:
         return f"{self.prefix}.{relative}"
