@@ -227,20 +227,31 @@ MESSAGES = {
 
 
 def _field_of(model: Model, diag) -> str | None:
+    table = getattr(diag, "table_name", None)
+    for name, relation in model.relations.items():
+        if relation.link.name == table:
+            return name
     column = getattr(diag, "column_name", None)
     if column:
         return column
     constraint = getattr(diag, "constraint_name", None) or ""
     for known in [*model.table.constraints, *model.table.indexes]:
-        if known.name == constraint:
-            return ",".join(c.name for c in known.columns)
+        if known.name != constraint:
+            continue
+        if isinstance(known, sa.CheckConstraint):
+            text = str(known.sqltext)
+            named = [c.name for c in model.table.columns if re.search(rf"\b{c.name}\b", text)]
+            return ",".join(named) or constraint
+        return ",".join(c.name for c in known.columns)
     if constraint.endswith("_fkey"):
         # `<table>_<column>_fkey` of a dependant table blocking a delete.
         detail = getattr(diag, "message_detail", "") or ""
         match = re.search(r'table "(\w+)"', detail)
-        table = getattr(diag, "table_name", None)
-        if match and table and match.group(1) != model.table.name:
-            return f"{match.group(1)}"
+        if match and match.group(1) != model.table.name:
+            # A dependant blocks the delete: name it as <table>.<column>.
+            dependant = match.group(1)
+            column = constraint[len(dependant) + 1 : -len("_fkey")]
+            return f"{dependant}.{column}" if constraint.startswith(dependant) else dependant
         return constraint[: -len("_fkey")]
     return constraint or None
 
