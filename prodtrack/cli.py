@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> None:
 
     migrate = sub.add_parser("migrate", help="create or upgrade every service's schema")
     migrate.add_argument("--data-dir", type=Path, default=None)
+    migrate.add_argument(
+        "--domain",
+        choices=["2d", "3d", "vfx", "games"],
+        default=None,
+        help="starting asset types, departments and task types (default 3d)",
+    )
 
     admin = sub.add_parser("create-admin", help="create an admin (or reset its password)")
     admin.add_argument("email")
@@ -52,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "up":
         sys.exit(command_up(args))
     if args.command == "migrate":
+        if args.domain:
+            os.environ["PRODTRACK_DOMAIN"] = args.domain
         with Environment(settings_for(args.data_dir)) as env:
             env.migrate()
     elif args.command == "create-admin":

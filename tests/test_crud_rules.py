@@ -302,3 +302,14 @@ def test_an_artist_cannot_write_another_production(artist, production):
     response = artist.put(f"/data/persons/{me}", json={"phone": "42", "role": "admin"})
     assert response.status_code == 200, response.text
     assert response.json()["role"] == "user"
+
+
+def test_migrate_with_a_domain_adds_its_starting_data(system, admin):
+    result = system.cli("migrate", "--domain", "vfx")
+    assert result.returncode == 0, result.stderr[-2000:]
+    task_types = {(t["name"], t["for_entity"]) for t in admin.get("/data/task-types").json()}
+    assert {("Matchmove", "Shot"), ("DMP", "Shot")} <= task_types
+    assert admin.get("/data/entity-types", params={"name": "Vehicle"}).json()
+    # run again: nothing doubles
+    assert system.cli("migrate", "--domain", "vfx").returncode == 0
+    assert len(admin.get("/data/task-types", params={"name": "Matchmove"}).json()) == 1
