@@ -1,0 +1,310 @@
+"""The polymorphic `entity` table: episodes, sequences, shots, scenes, edits, concepts,
+concept folders and assets (every other type). Reads, writes and their Zou events."""
+
+import re
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.common.errors import NotFound, WrongParameter
+from libs.common.events import Outbox
+from services.data import serialize
+from services.data import tables as t
+
+BASE_TYPES = ("Shot", "Sequence", "Episode", "Scene", "Edit", "Concept", "ConceptFolder")
+e = t.entity
+
+
+def kind_of(type_name: str | None) -> str:
+    """Zou's `type` for an entity of this entity type: its name, or Asset."""
+    return type_name if type_name in BASE_TYPES else "Asset"
+
+
+def event_prefix(kind: str) -> str:
+    return "-".join(w.lower() for w in re.findall("[A-Z][a-z]*", kind))
+
+
+def id_key(kind: str) -> str:
+    return event_prefix(kind).replace("-", "_") + "_id"
+
+
+async def types(conn: AsyncConnection) -> dict[str, uuid.UUID]:
+    rows = await conn.execute(sa.select(t.entity_type.c.name, t.entity_type.c.id))
+    return dict(rows.all())
+
+
+async def type_id(conn: AsyncConnection, name: str) -> uuid.UUID:
+    found = (
+        await conn.execute(sa.select(t.entity_type.c.id).where(t.entity_type.c.name == name))
+    ).scalar()
+    if found is None:
+        raise NotFound("Entity type", name)
+    return found
+
+
+def base_type_ids():
+    return sa.select(t.entity_type.c.id).where(t.entity_type.c.name.in_(BASE_TYPES))
+
+
+def is_asset():
+    return e.c.entity_type_id.not_in(base_type_ids())
+
+
+def of_type(name: str):
+    return e.c.entity_type_id == (
+        sa.select(t.entity_type.c.id).where(t.entity_type.c.name == name).scalar_subquery()
+    )
+
+
+def shape(row: Any, kind: str, **extra: Any) -> dict:
+    out = {key: serialize.value(v) for key, v in dict(row).items() if not key.startswith("_")}
+    out["type"] = kind
+    out.update(extra)
+    return out
+
+
+async def get(conn: AsyncConnection, entity_id: uuid.UUID, lock: bool = False) -> dict | None:
+    """The row with `_kind` (Shot, Asset...) and `_type_name` (the entity type's name)."""
+    statement = (
+        sa.select(e, t.entity_type.c.name.label("_type_name"))
+        .join(t.entity_type, t.entity_type.c.id == e.c.entity_type_id)
+        .where(e.c.id == entity_id)
+    )
+    if lock:
+        statement = statement.with_for_update(of=e)
+    found = (await conn.execute(statement)).mappings().first()
+    if found is None:
+        return None
+    row = dict(found)
+    row["_kind"] = kind_of(row["_type_name"])
+    return row
+
+
+async def get_of(conn: AsyncConnection, entity_id: uuid.UUID, *kinds: str, lock=False) -> dict:
+    """The entity, 404 when missing or not of one of these kinds."""
+    row = await get(conn, entity_id, lock)
+    if row is None or (kinds and row["_kind"] not in kinds):
+        raise NotFound()
+    return row
+
+
+async def rows(conn: AsyncConnection, *conditions, order=None) -> list[dict]:
+    statement = (
+        sa.select(e, t.entity_type.c.name.label("_type_name"))
+        .join(t.entity_type, t.entity_type.c.id == e.c.entity_type_id)
+        .where(*conditions)
+        .order_by(*(order if order is not None else [e.c.name]))
+    )
+    out = []
+    for found in (await conn.execute(statement)).mappings():
+        row = dict(found)
+        row["_kind"] = kind_of(row["_type_name"])
+        out.append(row)
+    return out
+
+
+def visible(projects: list | None):
+    """Condition keeping entities of these projects (None: every project)."""
+    return sa.true() if projects is None else e.c.project_id.in_(projects)
+
+
+async def find_by_name(conn, project_id, type_id_, name, parent_id=None) -> dict | None:
+    conditions = [e.c.project_id == project_id, e.c.entity_type_id == type_id_, e.c.name == name]
+    conditions.append(e.c.parent_id == parent_id if parent_id else e.c.parent_id.is_(None))
+    found = await rows(conn, *conditions)
+    return found[0] if found else None
+
+
+async def emit(outbox: Outbox, conn, row: dict, action: str, user_id, **extra) -> None:
+    kind = row["_kind"]
+    data = {id_key(kind): str(row["id"]), **extra}
+    await outbox.emit(
+        conn, f"{event_prefix(kind)}:{action}", data, project_id=row["project_id"], user_id=user_id
+    )
+
+
+async def create(conn, outbox: Outbox, values: dict, user_id, **event_extra) -> dict:
+    values = {"data": {}, "created_by": user_id, **values}
+    try:
+        async with conn.begin_nested():
+            new_id = (await conn.execute(sa.insert(e).values(**values).returning(e.c.id))).scalar()
+    except sa.exc.IntegrityError as exc:
+        raise WrongParameter(_integrity_message(exc)) from None
+    row = await get(conn, new_id)
+    extra = dict(event_extra)
+    if row["_kind"] == "Asset":
+        extra.setdefault("asset_type", str(row["entity_type_id"]))
+    await emit(outbox, conn, row, "new", user_id, **extra)
+    return row
+
+
+def _integrity_message(exc) -> str:
+    code = getattr(getattr(exc, "orig", None), "sqlstate", "")
+    if code == "23505":
+        return "An entity with the same name already exists here."
+    if code == "23503":
+        return "A referenced object does not exist."
+    return "The data conflicts with database integrity rules."
+
+
+async def update(conn, outbox: Outbox, row: dict, values: dict, user_id) -> dict:
+    if values:
+        try:
+            async with conn.begin_nested():
+                await conn.execute(
+                    sa.update(e)
+                    .where(e.c.id == row["id"])
+                    .values(**values, updated_at=sa.func.timezone("utc", sa.func.now()))
+                )
+        except sa.exc.IntegrityError as exc:
+            raise WrongParameter(_integrity_message(exc)) from None
+    updated = await get(conn, row["id"])
+    await emit(outbox, conn, updated, "update", user_id)
+    return updated
+
+
+async def has_tasks(conn, entity_id) -> bool:
+    found = await conn.execute(
+        sa.select(t.task.c.id).where(t.task.c.entity_id == entity_id).limit(1)
+    )
+    return found.first() is not None
+
+
+TASK_DEPENDANTS = (
+    (t.task_person_link, "task_id"),
+    (t.time_spent, "task_id"),
+    (t.subscription, "task_id"),
+    (t.notification, "task_id"),
+    (t.news, "task_id"),
+)
+
+
+async def remove_tasks(conn, entity_ids: list) -> None:
+    """Tasks of these entities and what hangs from them only by the task."""
+    task_ids = sa.select(t.task.c.id).where(t.task.c.entity_id.in_(entity_ids))
+    for table, column in TASK_DEPENDANTS:
+        if column in table.c:
+            await conn.execute(sa.delete(table).where(table.c[column].in_(task_ids)))
+    comments = sa.select(t.comment.c.id).where(t.comment.c.object_id.in_(task_ids))
+    for link in (
+        t.comment_mentions,
+        t.comment_department_mentions,
+        t.comment_acknoledgments,
+        t.comment_preview_link,
+    ):
+        await conn.execute(sa.delete(link).where(link.c.comment.in_(comments)))
+    await conn.execute(sa.delete(t.comment).where(t.comment.c.object_id.in_(task_ids)))
+    await conn.execute(sa.delete(t.task).where(t.task.c.entity_id.in_(entity_ids)))
+
+
+async def delete(conn, outbox: Outbox, row: dict, user_id, force: bool) -> dict:
+    """Zou's removal: an entity with tasks is only canceled unless forced."""
+    entity_id = row["id"]
+    if row["_kind"] in ("Shot", "Asset", "Edit", "Concept") and not force:
+        if await has_tasks(conn, entity_id):
+            return await update(conn, outbox, row, {"canceled": True}, user_id)
+    try:
+        async with conn.begin_nested():
+            if force:
+                if row["_kind"] in ("Episode", "Sequence"):
+                    children = await rows(conn, e.c.parent_id == entity_id)
+                    for child in children:
+                        await delete(conn, outbox, child, user_id, True)
+                await remove_tasks(conn, [entity_id])
+            await _unlink(conn, entity_id, row["_kind"] == "Asset")
+            await conn.execute(sa.delete(e).where(e.c.id == entity_id))
+    except sa.exc.IntegrityError:
+        raise WrongParameter(
+            f"Some data are still linked to this {row['_kind'].lower()}."
+        ) from None
+    await emit(outbox, conn, row, "delete", user_id)
+    return row
+
+
+async def _unlink(conn, entity_id, orphan_children: bool) -> None:
+    for table, columns in (
+        (t.entity_link, ("entity_in_id", "entity_out_id")),
+        (t.entity_concept_link, ("entity_in_id", "entity_out_id")),
+        (t.asset_instance_link, ("entity_id",)),
+        (t.entity_version, ("entity_id",)),
+        (t.subscription, ("entity_id",)),
+        (t.schedule_item, ("object_id",)),
+    ):
+        for column in columns:
+            if column in table.c:
+                await conn.execute(sa.delete(table).where(table.c[column] == entity_id))
+    if orphan_children:
+        await conn.execute(sa.update(e).where(e.c.parent_id == entity_id).values(parent_id=None))
+
+
+async def tasks_of(conn, *conditions) -> list[dict]:
+    """Full task rows with the names Zou adds to entity-scoped task lists."""
+    task, tt, ts, et, p = t.task, t.task_type, t.task_status, t.entity_type, t.project
+    statement = (
+        sa.select(
+            task,
+            p.c.name.label("project_name"),
+            tt.c.name.label("task_type_name"),
+            ts.c.name.label("task_status_name"),
+            et.c.name.label("entity_type_name"),
+            e.c.name.label("entity_name"),
+        )
+        .join(e, e.c.id == task.c.entity_id)
+        .join(p, p.c.id == task.c.project_id)
+        .join(tt, tt.c.id == task.c.task_type_id)
+        .join(ts, ts.c.id == task.c.task_status_id)
+        .join(et, et.c.id == e.c.entity_type_id)
+        .where(*conditions)
+        .order_by(e.c.name, tt.c.name)
+    )
+    return [shape(row, "Task") for row in (await conn.execute(statement)).mappings()]
+
+
+async def task_types_of(conn, *conditions) -> list[dict]:
+    """Task types used by the tasks of the entities matching the conditions."""
+    used = sa.select(t.task.c.task_type_id).join(e, e.c.id == t.task.c.entity_id).where(*conditions)
+    statement = (
+        sa.select(t.task_type).where(t.task_type.c.id.in_(used)).order_by(t.task_type.c.name)
+    )
+    return [shape(row, "TaskType") for row in (await conn.execute(statement)).mappings()]
+
+
+def in_sequence(sequence_id):
+    return e.c.parent_id == sequence_id
+
+
+def in_episode(episode_id):
+    sequences = sa.select(e.c.id).where(e.c.parent_id == episode_id).scalar_subquery()
+    return e.c.parent_id.in_(sequences)
+
+
+async def relation_ids(conn, entity_id) -> dict:
+    """The id lists Zou adds to a full entity: casting out and in, concept links, instances."""
+    link, concept, instance = t.entity_link, t.entity_concept_link, t.asset_instance_link
+
+    async def ids(statement):
+        return [str(v) for v in (await conn.execute(statement)).scalars()]
+
+    return {
+        "entities_out": await ids(
+            sa.select(link.c.entity_out_id).where(link.c.entity_in_id == entity_id)
+        ),
+        "entity_concept_links": await ids(
+            sa.select(concept.c.entity_out_id).where(concept.c.entity_in_id == entity_id)
+        ),
+        "instance_casting": await ids(
+            sa.select(instance.c.asset_instance_id).where(instance.c.entity_id == entity_id)
+        ),
+        "entities_in": await ids(
+            sa.select(link.c.entity_in_id).where(link.c.entity_out_id == entity_id)
+        ),
+    }
+
+
+def cast_in_or_from_episode(episode_id):
+    cast = sa.select(t.entity_link.c.entity_out_id).where(
+        t.entity_link.c.entity_in_id == episode_id
+    )
+    return sa.or_(e.c.source_id == episode_id, e.c.id.in_(cast))
