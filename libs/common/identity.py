@@ -2,14 +2,14 @@
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
 import structlog
-from fastapi import Request
+from fastapi import Depends, Request
 
 from libs.common import tokens
-from libs.common.errors import TokenError
+from libs.common.errors import Forbidden, TokenError
 
 ACCESS_COOKIE = "access_token_cookie"
 REFRESH_COOKIE = "refresh_token_cookie"
@@ -17,6 +17,28 @@ MISSING_TOKEN = (
     'Missing JWT in cookies or headers (Missing cookie "access_token_cookie"; '
     "Missing Authorization Header)"
 )
+# What a token restricted to 2FA setup (enforced 2FA, user not enrolled yet) may reach.
+TWO_FACTOR_SETUP_PATHS = frozenset(
+    {
+        "/auth/totp",
+        "/auth/email-otp",
+        "/auth/fido",
+        "/auth/recovery-codes",
+        "/auth/login",
+        "/auth/logout",
+        "/auth/authenticated",
+        "/auth/refresh-token",
+    }
+)
+
+
+class TwoFactorSetupRequired(Forbidden):
+    def __init__(self):
+        super().__init__(
+            "Two-factor authentication setup is required. "
+            "Please configure 2FA before accessing the API.",
+            two_factor_authentication_required=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,13 @@ async def current_principal(request: Request) -> Principal:
     principal = verify(state.keys.public_key(), token)
     if state.revocations.is_revoked(principal.jti):
         raise TokenError("Token has been revoked")
+    if principal.claims.get("requires_2fa_setup"):
+        path = request.url.path.removeprefix("/api")
+        if path not in TWO_FACTOR_SETUP_PATHS:
+            raise TwoFactorSetupRequired()
     request.state.principal = principal
     structlog.contextvars.bind_contextvars(user_id=str(principal.id))
     return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,7 +1,8 @@
-"""Revoked token ids in a NATS KV bucket, watched by every process.
+"""Revoked token ids in NATS KV buckets, watched by every process.
 
-Entries hold the token's expiry; the bucket's max age is the longest token life, so a
-revocation is kept exactly as long as the token could still be presented.
+Entries of the main bucket hold the token's expiry; the bucket's max age is the longest
+token life, so a revocation is kept exactly as long as the token could still be presented.
+Tokens that never expire (bots' API keys) are revoked in a second bucket without max age.
 """
 
 import asyncio
@@ -22,35 +23,41 @@ class Revocations:
     def __init__(self, bus: Bus, bucket: str, max_age_seconds: int):
         self.bus = bus
         self.bucket = bucket
+        self.forever_bucket = f"{bucket}-forever"
         self.max_age = max_age_seconds
         self.revoked: dict[str, float] = {}
-        self.kv: KeyValue | None = None
-        self._task: asyncio.Task | None = None
+        self.kvs: dict[str, KeyValue] = {}
+        self._tasks: list[asyncio.Task] = []
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._watch())
+        self._tasks = [
+            asyncio.create_task(self._watch(self.bucket)),
+            asyncio.create_task(self._watch(self.forever_bucket)),
+        ]
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+                await task
 
-    async def _bucket(self) -> KeyValue:
-        if self.kv is None:
+    async def _bucket(self, name: str) -> KeyValue:
+        if name not in self.kvs:
             await self.bus.ready.wait()
+            ttl = self.max_age if name == self.bucket else 0
             try:
-                self.kv = await self.bus.js.key_value(self.bucket)
+                kv = await self.bus.js.key_value(name)
             except BucketNotFoundError:
-                self.kv = await self.bus.js.create_key_value(
-                    KeyValueConfig(bucket=self.bucket, ttl=self.max_age, history=1)
+                kv = await self.bus.js.create_key_value(
+                    KeyValueConfig(bucket=name, ttl=ttl, history=1)
                 )
-        return self.kv
+            self.kvs[name] = kv
+        return self.kvs[name]
 
-    async def _watch(self) -> None:
+    async def _watch(self, name: str) -> None:
         while True:
             try:
-                kv = await self._bucket()
+                kv = await self._bucket(name)
                 watcher = await kv.watchall()
                 async for entry in watcher:
                     if entry is None or entry.value is None:
@@ -60,28 +67,37 @@ class Revocations:
                 raise
             except Exception as exc:
                 log.warning("revocation watch restarting", error=str(exc) or type(exc).__name__)
-                self.kv = None
+                self.kvs.pop(name, None)
                 await asyncio.sleep(1)
 
     async def revoke(self, jti: str, expires_at: float | None) -> None:
-        kv = await self._bucket()
+        """Revoke a token until its expiry (`None`: the longest token life)."""
+        kv = await self._bucket(self.bucket)
         exp = expires_at or time.time() + self.max_age
         await kv.put(jti, str(exp).encode())
         self.revoked[jti] = exp
 
+    async def revoke_forever(self, jti: str) -> None:
+        """Revoke a token that never expires (a bot's API key)."""
+        kv = await self._bucket(self.forever_bucket)
+        await kv.put(jti, b"0")
+        self.revoked[jti] = 0.0
+
     def is_revoked(self, jti: str) -> bool:
-        """Local view, kept current by the watcher (used by services)."""
+        """Local view, kept current by the watchers (used by services)."""
         return jti in self.revoked
 
     async def check_now(self, jti: str) -> bool:
-        """Ask the bucket itself (used by the gateway, so a logout holds at once)."""
+        """Ask the buckets themselves (used by the gateway, so a logout holds at once)."""
         if jti in self.revoked:
             return True
-        try:
-            kv = await self._bucket()
-            await kv.get(jti)
-        except KeyNotFoundError:
-            return False
-        except Exception:
-            return False
-        return True
+        for name in (self.bucket, self.forever_bucket):
+            try:
+                kv = await self._bucket(name)
+                await kv.get(jti)
+            except KeyNotFoundError:
+                continue
+            except Exception:
+                continue
+            return True
+        return False
