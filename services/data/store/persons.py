@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.common.events import Outbox
 from services.data import serialize
-from services.data.tables import department_link, person
+from services.data.tables import department_link, person, project, project_person_link
 
 
 async def departments_of(conn: AsyncConnection, person_ids: list[uuid.UUID]) -> dict:
@@ -92,3 +92,72 @@ async def ensure_admin(conn: AsyncConnection, outbox: Outbox, email: str) -> dic
 
 async def count(conn: AsyncConnection) -> int:
     return (await conn.execute(sa.select(sa.func.count()).select_from(person))).scalar()
+
+
+# Person columns the auth service sets: public 2FA flags, preview window, active.
+AUTH_FLAGS = (
+    "totp_enabled",
+    "email_otp_enabled",
+    "fido_enabled",
+    "preferred_two_factor_authentication",
+    "preview_opened_at",
+    "preview_open_until",
+    "active",
+)
+
+
+async def preview_account(conn: AsyncConnection, project_id: uuid.UUID) -> dict[str, Any] | None:
+    found = await conn.execute(
+        sa.select(person.c.id).where(person.c.preview_project_id == project_id)
+    )
+    person_id = found.scalar()
+    return await get(conn, person_id) if person_id else None
+
+
+async def create_preview_account(
+    conn: AsyncConnection, outbox: Outbox, project_id: uuid.UUID, email: str
+) -> dict[str, Any] | None:
+    """A read-only client account in the production's team; None if there is no such
+    production."""
+    name = (
+        await conn.execute(sa.select(project.c.name).where(project.c.id == project_id))
+    ).scalar()
+    if name is None:
+        return None
+    values = {
+        "first_name": "Preview",
+        "last_name": name[:80],
+        "email": email,
+        "role": "client",
+        "preview_project_id": project_id,
+    }
+    created = await create(conn, outbox, values)
+    await conn.execute(
+        project_person_link.insert().values(project_id=project_id, person_id=created["id"])
+    )
+    return created
+
+
+async def delete_preview_account(
+    conn: AsyncConnection, outbox: Outbox, project_id: uuid.UUID
+) -> bool:
+    found = await preview_account(conn, project_id)
+    if found is None:
+        return False
+    person_id = uuid.UUID(found["id"])
+    await conn.execute(
+        project_person_link.delete().where(project_person_link.c.person_id == person_id)
+    )
+    await conn.execute(person.delete().where(person.c.id == person_id))
+    await outbox.emit(conn, "person:delete", {"person_id": found["id"]})
+    return True
+
+
+async def is_member(conn: AsyncConnection, project_id: uuid.UUID, person_id: uuid.UUID) -> bool:
+    link = project_person_link
+    found = await conn.execute(
+        sa.select(link.c.person_id).where(
+            link.c.project_id == project_id, link.c.person_id == person_id
+        )
+    )
+    return found.first() is not None
