@@ -25,3 +25,25 @@ credentials = sa.Table(
     sa.Column("last_login_failed", sa.DateTime),
     sa.Column("updated_at", sa.DateTime, nullable=False, server_default=sa.func.now()),
 )
+
+# Every token handed out to a person, so a password change or a deactivation can revoke
+# all of that person's sessions by jti.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("jti", sa.String(60), primary_key=True),
+    sa.Column("person_id", sa.Uuid, nullable=False, index=True),
+    # The refresh token's jti: a login and every access token refreshed from it.
+    sa.Column("family", sa.String(60), nullable=False, index=True),
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+)
+
+# Single-use codes that expire: password reset tokens, email OTP counters, app-login codes.
+# `value` holds a digest where the code itself is a secret.
+one_time_codes = sa.Table(
+    "one_time_codes",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+)
