@@ -21,6 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from gateway import openapi, status
 from gateway.event_bridge import EventBridge
 from gateway.proxy import Proxy
+from gateway.ratelimit import LoginRateLimit
 from gateway.routing import RoutingTable
 from libs.common.errors import error_response, install_error_handlers
 from libs.common.events import Bus, envelope, subject_for
@@ -162,7 +163,7 @@ def create_app(settings: Settings | None = None):
 
     gateway = Gateway(app, RoutingTable.load(), settings)
     cors = CORSMiddleware(
-        gateway,
+        LoginRateLimit(gateway),
         allow_origin_regex=".*" if settings.cors_origins == "*" else None,
         allow_origins=[] if settings.cors_origins == "*" else settings.cors_origins.split(","),
         allow_credentials=True,
