@@ -163,3 +163,34 @@ def test_unknown_ids_are_404(admin):
     assert admin.get(f"/data/episodes/{unknown}/sequences").status_code == 404
     assert admin.get(f"/data/projects/{unknown}/team").status_code == 404
     assert admin.get(f"/data/shots/{unknown}").status_code == 404
+
+
+def test_edits_departments_and_budgets(studio, show):
+    admin, pid = studio, show["project"]["id"]
+    edit = admin.post(
+        f"/data/projects/{pid}/edits", json={"name": "trailer", "episode_id": show["ep1"]["id"]}
+    )
+    assert edit.status_code == 201, edit.text
+    board = admin.get("/data/edits/with-tasks", params={"project_id": pid}).json()
+    assert [(b["name"], b["episode_name"]) for b in board] == [("trailer", "E01")]
+    assert admin.delete(f"/data/edits/{edit.json()['id']}").status_code == 204
+    assert admin.get("/data/edits/with-tasks", params={"project_id": pid}).json() == []
+
+    me = admin.get("/data/persons", params={"email": "admin@example.com"}).json()[0]
+    department = admin.get("/data/departments").json()[0]
+    added = admin.post(
+        f"/actions/persons/{me['id']}/departments/add", json={"department_id": department["id"]}
+    )
+    assert added.status_code == 201 and department["id"] in added.json()["departments"]
+    removed = admin.delete(f"/actions/persons/{me['id']}/departments/{department['id']}")
+    assert removed.status_code == 204
+    bad = admin.post(f"/actions/persons/{me['id']}/departments/add", json={"department_id": "x"})
+    assert bad.status_code == 400
+
+    budget = admin.post("/data/budgets", json={"name": "v1", "project_id": pid})
+    assert budget.status_code == 201, budget.text
+    bid = budget.json()["id"]
+    renamed = admin.put(f"/data/projects/{pid}/budgets/{bid}", json={"name": "v1b"})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "v1b"
+    assert [b["name"] for b in admin.get(f"/data/projects/{pid}/budgets").json()] == ["v1b"]
+    assert admin.put(f"/data/projects/{pid}/budgets/{bid}", json={"name": 5}).status_code == 400

@@ -323,3 +323,23 @@ async def budgets(request: Request, project_id: str, viewer: ViewerDep):
         return await store.rows_of(
             conn, b, "Budget", b.c.project_id == project["id"], order=[b.c.revision.desc()]
         )
+
+
+@router.put("/data/projects/{project_id}/budgets/{budget_id}")
+async def update_budget(request: Request, project_id: str, budget_id: str, viewer: ViewerDep):
+    project = await _project(request, project_id)
+    bid = uid(budget_id)
+    body = await json_body(request)
+    values = {}
+    if body.get("name") is not None:
+        values["name"] = text(body, "name", max_length=255)
+    if body.get("currency") is not None:
+        values["currency"] = text(body, "currency", max_length=3)
+    viewer.check_manager(project["id"])
+    async with db(request).write() as conn:
+        budget = await store.update_budget(
+            conn, request.app.state.outbox, project["id"], bid, values, viewer.id
+        )
+    if budget is None:
+        raise NotFound()
+    return budget

@@ -320,3 +320,20 @@ async def task_type_schedule_items(conn, outbox, project_id, user_id=None) -> li
 async def clear_links(conn, name: str, project_id) -> None:
     link, _ = RELATIONS[name]
     await conn.execute(sa.delete(link).where(link.c.project_id == project_id))
+
+
+async def update_budget(conn, outbox, project_id, budget_id, values: dict, user_id) -> dict | None:
+    b = t.budget
+    statement = (
+        sa.update(b)
+        .where(b.c.id == budget_id, b.c.project_id == project_id)
+        .values(**values, updated_at=sa.func.timezone("utc", sa.func.now()))
+        .returning(*b.c)
+    )
+    row = (await conn.execute(statement)).mappings().first()
+    if row is None:
+        return None
+    await outbox.emit(
+        conn, "budget:update", {"budget_id": str(budget_id)}, project_id=project_id, user_id=user_id
+    )
+    return serialize.row(row, "Budget")
