@@ -194,3 +194,27 @@ def test_edits_departments_and_budgets(studio, show):
     assert renamed.status_code == 200 and renamed.json()["name"] == "v1b"
     assert [b["name"] for b in admin.get(f"/data/projects/{pid}/budgets").json()] == ["v1b"]
     assert admin.put(f"/data/projects/{pid}/budgets/{bid}", json={"name": 5}).status_code == 400
+
+
+def test_outsider_is_refused(system, studio, show):
+    email = f"h5-{tag()}@example.com"
+    person = studio.post(
+        "/data/persons", json={"first_name": "Out", "last_name": "Sider", "email": email}
+    )
+    if person.status_code != 201:
+        pytest.skip("POST /data/persons is not available yet")
+    changed = studio.post(
+        f"/actions/persons/{person.json()['id']}/change-password",
+        json={"password": "h5-Secret-pass-42", "password_2": "h5-Secret-pass-42"},
+    )
+    if changed.status_code != 200:
+        pytest.skip("change-password is not available yet")
+    token = system.login(email, "h5-Secret-pass-42")
+    pid = show["project"]["id"]
+    with system.client(token) as outsider:
+        assert outsider.get(f"/data/projects/{pid}/team").status_code == 403
+        assert outsider.get("/data/shots/with-tasks", params={"project_id": pid}).status_code == 403
+        assert outsider.get(f"/data/projects/{pid}/episodes").status_code == 403
+        assert pid not in [p["id"] for p in outsider.get("/data/projects/open").json()]
+        created = outsider.post(f"/data/projects/{pid}/episodes", json={"name": "E09"})
+        assert created.status_code == 403
