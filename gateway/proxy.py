@@ -1,5 +1,7 @@
 """Streams a request to its service and the answer back, never holding a whole body."""
 
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+
 import httpx
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -22,12 +24,21 @@ HOP_BY_HOP = {
 }
 
 
+class NoCookies(CookieJar):
+    def __init__(self):
+        super().__init__(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 class Proxy:
     def __init__(self, service_urls: dict[str, str]):
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
         timeout = httpx.Timeout(connect=5, read=300, write=300, pool=30)
+        # Services' Set-Cookie headers belong to the client that asked: the pools must
+        # never keep them, or one user's login would ride along with everyone's requests.
         self.clients = {
-            name: httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout)
+            name: httpx.AsyncClient(
+                base_url=url, limits=limits, timeout=timeout, cookies=NoCookies()
+            )
             for name, url in service_urls.items()
         }
 
@@ -45,7 +56,7 @@ class Proxy:
         headers.append((b"x-request-id", request_id.encode()))
         if request.client:
             headers.append((b"x-forwarded-for", request.client.host.encode()))
-        has_body = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
         query = request.url.query
         upstream = client.build_request(
             request.method,

@@ -11,6 +11,7 @@ import httpx
 import psutil
 
 from tests.support.events import EventListener
+from tests.support.system import ADMIN_EMAIL, ADMIN_PASSWORD
 
 
 def test_status_reports_every_part_up(anonymous):
@@ -183,3 +184,17 @@ def test_a_crashed_service_is_restarted(system, admin):
     else:
         raise AssertionError("the data service did not come back")
     assert admin.get("/status").json()["services"]["data"] is True
+
+
+def test_one_clients_login_cookies_never_reach_another(system, anonymous):
+    with system.client() as browser:
+        login = browser.post("/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+        assert login.status_code == 200 and "access_token_cookie" in browser.cookies
+        assert browser.get("/auth/authenticated").status_code == 200
+    assert anonymous.get("/auth/authenticated").status_code == 401
+    assert anonymous.get("/auth/refresh-token").status_code == 401
+
+
+def test_a_get_with_a_body_is_forwarded_whole(anonymous):
+    response = anonymous.request("GET", "/data/events/names", content=b'{"a": 1}')
+    assert response.status_code == 401
