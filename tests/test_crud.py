@@ -241,6 +241,10 @@ def bodies(s: Studio) -> dict:
             {"comment": "c"},
         ),
         "events": ({"name": "crud:test"}, {"name": "crud:test2"}),
+        "attachment-files": (
+            {"name": f"a-{tag()}.png", "extension": "png", "mimetype": "image/png"},
+            {"size": 42},
+        ),
     }
 
 
@@ -255,6 +259,7 @@ MODELS = [
     "notifications", "output-files", "playlists", "preview-files",
     "production-schedule-versions", "production-schedule-version-task-links",
     "search-filters", "search-filter-groups", "subscriptions", "working-files", "events",
+    "attachment-files",
 ]  # fmt: skip
 
 

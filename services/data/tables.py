@@ -150,6 +150,20 @@ asset_instance_link = sa.Table(
     fk("asset_instance_id", "asset_instance.id", primary_key=True),
 )
 
+# The record of a comment's or chat message's attached file; media keeps its bytes.
+attachment_file = sa.Table(
+    "attachment_file",
+    metadata,
+    *base_columns(),
+    sa.Column("name", sa.String(250)),
+    defaulted("size", sa.BigInteger, 1),
+    sa.Column("extension", sa.String(6)),
+    sa.Column("mimetype", sa.String(255)),
+    fk("comment_id", "comment.id"),
+    sa.Column("reply_id", sa.Uuid),  # an id inside comment.replies
+    fk("chat_message_id", "chat_message.id"),
+)
+
 budget = sa.Table(
     "budget",
     metadata,

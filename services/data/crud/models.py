@@ -184,6 +184,7 @@ MODELS: list[Model] = [
         Access(read=TEAM_READ, update=TEAM_READ),
         project=VIA_ENTITY("asset_id"),
     ),
+    Model("attachment-files", t.attachment_file, "AttachmentFile"),
     Model("budgets", t.budget, "Budget", project=ProjectOf("project_id")),
     Model(
         "budget-entries",
