@@ -14,6 +14,20 @@ from services.data.tables import api_event
 
 # Socket.IO-only messages that Zou never persists.
 NOT_PERSISTED_PREFIXES = ("preview-room:",)
+# Live signals Zou emits with persist=False (reference/events.tsv).
+NOT_PERSISTED = frozenset(
+    {
+        "notification:new",
+        "comment:acknowledge",
+        "comment:unacknowledge",
+        "comment:delete-reply",
+        "chat:joined",
+        "chat:left",
+        "chat:new-message",
+        "chat:deleted-message",
+        "task:update-casting-stats",
+    }
+)
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:
@@ -24,7 +38,7 @@ def _uuid_or_none(value) -> uuid.UUID | None:
 
 
 async def record(conn: AsyncConnection, event: Event) -> None:
-    if event.name.startswith(NOT_PERSISTED_PREFIXES):
+    if event.name.startswith(NOT_PERSISTED_PREFIXES) or event.name in NOT_PERSISTED:
         return
     created = _parse_time(event.created_at)
     await conn.execute(
