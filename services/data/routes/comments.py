@@ -18,7 +18,6 @@ from services.data.work import (
     check_task_action,
     datetime_of,
     uuid_of,
-    uuids_of,
     validation_error,
 )
 
@@ -267,6 +266,3 @@ async def task_attachment_files(task_id: str, request: Request, caller: CallerDe
         facts = await store.task_facts(conn, tid)
     check_project(caller, facts["project_id"])
     return []
-
-
-_ = uuids_of

@@ -10,7 +10,7 @@ from libs.common.errors import Forbidden, NotFound, WrongParameter
 from services.data.routes.crud import CallerDep
 from services.data.store import tasks as store
 from services.data.store import time_spents
-from services.data.tables import entity, person, task, task_status
+from services.data.tables import entity, person, task
 from services.data.work import (
     body_dict,
     check_person,
@@ -364,6 +364,3 @@ async def task_time_spents_of_date(task_id: str, date: str, request: Request, ca
         found = await store.get(conn, tid)
         check_project(caller, found["project_id"])
         return await time_spents.for_task(conn, tid, day)
-
-
-_ = task_status

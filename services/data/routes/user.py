@@ -1,7 +1,6 @@
 """`/data/user/*` and `/actions/user/*`: the current user's own views and settings."""
 
 import json
-import uuid
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
@@ -613,6 +612,3 @@ async def add_desktop_log(request: Request, caller: CallerDep):
     date = datetime_of(body.get("date"), "date")
     async with request.app.state.db.write() as conn:
         return await store.add_desktop_log(conn, caller.user.id, date)
-
-
-_ = uuid
