@@ -39,5 +39,30 @@ data_import_error = sa.Table(
     choice("data_import_error", "source"),
 )
 
+# One row per import request: who sent what, how many entries came and went in.
+import_run = sa.Table(
+    "import_run",
+    metadata,
+    *base_columns(),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("person_id", sa.Uuid, index=True),
+    sa.Column("nb_entries", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("nb_imported", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+)
+
+# Which data row an external record (a ShotGrid id, another Kitsu's id) became.
+external_id = sa.Table(
+    "external_id",
+    metadata,
+    sa.Column("source", sa.String(20), primary_key=True),
+    sa.Column("kind", sa.String(40), primary_key=True),
+    sa.Column("external_id", sa.String(80), primary_key=True),
+    sa.Column("internal_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("import_run_id", sa.Uuid, index=True),
+    sa.Column("updated_at", sa.DateTime, server_default=columns.NOW_UTC, nullable=False),
+)
+
 outbox, inbox = event_tables(metadata)
 people = people_table(metadata)
