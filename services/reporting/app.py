@@ -2,8 +2,9 @@
 
 from fastapi import FastAPI
 
+from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
-from services.reporting import tables
+from services.reporting import consumers, routes, tables
 
 
 def create_app() -> FastAPI:
@@ -11,7 +12,8 @@ def create_app() -> FastAPI:
         ServiceSpec(
             name="reporting",
             metadata=tables.metadata,
-            routers=[],
+            routers=discover(routes),
+            consumers=list(consumers.CONSUMERS),
             people_table=tables.people,
         )
     )

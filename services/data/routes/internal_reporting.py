@@ -1,0 +1,46 @@
+"""What reporting asks data once per event to fill its projections (not routed by the
+gateway). A 404 tells reporting the row is gone."""
+
+import datetime as dt
+import uuid
+
+from fastapi import APIRouter, Request
+
+from libs.common.errors import NotFound
+from services.data.store import internal_queries as q
+
+router = APIRouter(prefix="/internal/reporting", include_in_schema=False)
+
+FACTS = {
+    "persons": q.person_fact,
+    "projects": q.project_fact,
+    "entities": q.entity_fact,
+    "tasks": q.task_fact,
+    "time-spents": q.time_spent_fact,
+}
+
+
+@router.get("/presence/{year}/{month}")
+async def presence(request: Request, year: int, month: int):
+    start = dt.datetime(year, month, 1)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1)
+    async with request.app.state.db.read() as conn:
+        return await q.presence(conn, start, end)
+
+
+@router.get("/persons/{person_id}/projects")
+async def member_projects(request: Request, person_id: uuid.UUID):
+    async with request.app.state.db.read() as conn:
+        return await q.member_project_ids(conn, person_id)
+
+
+@router.get("/{kind}/{row_id}")
+async def fact(request: Request, kind: str, row_id: uuid.UUID):
+    query = FACTS.get(kind)
+    if query is None:
+        raise NotFound()
+    async with request.app.state.db.read() as conn:
+        found = await query(conn, row_id)
+    if found is None:
+        raise NotFound(kind, row_id)
+    return found

@@ -1,0 +1,61 @@
+"""Reporting's projections follow data's events. Zou's events carry only ids, so each one
+is answered by asking data once for the row as it now stands (or learning it is gone):
+applying the same event twice, or late, leaves the same copy."""
+
+import uuid
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.common.events import Consumer
+from libs.common.events.consumer import Event
+from libs.common.settings import get_settings
+from services.reporting.store import projections
+
+ENTITY_EVENTS = ("asset", "shot", "sequence", "episode", "scene", "edit", "concept")
+
+# event prefix -> (projection, key of the row id in the event's data)
+FOLLOWED = {
+    "person": ("persons", "person_id"),
+    "project": ("projects", "project_id"),
+    "task": ("tasks", "task_id"),
+    "time-spent": ("time-spents", "time_spent_id"),
+    **{name: ("entities", f"{name}_id") for name in ENTITY_EVENTS},
+}
+
+_client: httpx.AsyncClient | None = None
+
+
+def _data() -> httpx.AsyncClient:
+    global _client
+    if _client is None:
+        _client = httpx.AsyncClient(base_url=get_settings().data_url, timeout=10)
+    return _client
+
+
+def followed(event: Event) -> tuple[str, uuid.UUID] | None:
+    prefix = event.name.partition(":")[0]
+    if prefix not in FOLLOWED:
+        return None
+    kind, key = FOLLOWED[prefix]
+    raw = event.data.get(key)
+    try:
+        return kind, uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+async def refresh(conn: AsyncConnection, event: Event) -> None:
+    target = followed(event)
+    if target is None:
+        return
+    kind, row_id = target
+    response = await _data().get(f"/internal/reporting/{kind}/{row_id}")
+    if response.status_code == 404:
+        await projections.remove(conn, kind, row_id)
+        return
+    response.raise_for_status()  # anything else: nak, and the event comes back later
+    await projections.store(conn, kind, response.json())
+
+
+CONSUMERS = [Consumer("projections", "data.>", refresh)]
