@@ -4,7 +4,7 @@ Zou's global roles: admin > manager > supervisor > user (artist); client and ven
 outside that ladder. Routes declare what they need (`Depends(at_least("manager"))`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -77,12 +77,30 @@ PROJECTS = "projects"
 OWN = "own"
 
 
+MANAGERS = ("admin", "manager")
+SUPERVISORS = ("admin", "manager", "supervisor")
+
+
 @dataclass(frozen=True)
 class Caller:
-    """A user and the projects whose team they belong to (project_person_link)."""
+    """A user, the productions whose team they are in, and their effective role on each
+    (the team link's role when set, else the global one), as Zou resolves it.
+
+    `projects` alone (no roles) is enough for the declarative rules; the `check_*`
+    methods are Zou's permissions_service checks for hand-written routes."""
 
     user: User
     projects: frozenset = frozenset()
+    roles: dict = field(default_factory=dict)
+    departments: frozenset = frozenset()
+
+    def __post_init__(self):
+        if self.roles and not self.projects:
+            object.__setattr__(self, "projects", frozenset(self.roles))
+
+    @property
+    def id(self):
+        return self.user.id
 
     @property
     def role(self) -> str:
@@ -91,6 +109,86 @@ class Caller:
     @property
     def is_admin(self) -> bool:
         return self.user.is_admin
+
+    def member(self, project_id) -> bool:
+        return project_id in self.projects
+
+    def role_in(self, project_id=None) -> str:
+        # Admin is a global-only role: a project link saying "admin" grants nothing more.
+        role = self.roles.get(project_id) if project_id is not None else None
+        return role if role not in (None, "admin") else self.user.role
+
+    def has_at_least(self, role: str, project_id=None) -> bool:
+        return LADDER.get(self.role_in(project_id), -1) >= LADDER[role]
+
+    def visible_projects(self) -> list | None:
+        """None for admins (every project), else the projects of the caller's teams."""
+        return None if self.is_admin else list(self.projects)
+
+    def can_see(self, project_id) -> bool:
+        return self.is_admin or self.member(project_id)
+
+    def is_manager(self, project_id=None) -> bool:
+        return self.role_in(project_id) in MANAGERS
+
+    def is_client(self, project_id=None) -> bool:
+        return self.role_in(project_id) == "client"
+
+    def is_vendor(self, project_id=None) -> bool:
+        return self.role_in(project_id) == "vendor"
+
+    def check_project(self, project_id) -> None:
+        """Zou's check_project_access: admins and the production's team."""
+        if not self.can_see(project_id):
+            raise Forbidden()
+
+    def check_manager(self, project_id) -> None:
+        """Zou's check_manager_project_access: admins, managers in the team."""
+        if not (self.is_admin or (self.member(project_id) and self.is_manager(project_id))):
+            raise Forbidden()
+
+    def check_supervisor(self, project_id) -> None:
+        """Zou's check_supervisor_project_access: admins, managers and supervisors in
+        the team."""
+        allowed = self.member(project_id) and self.role_in(project_id) in SUPERVISORS
+        if not (self.is_admin or allowed):
+            raise Forbidden()
+
+    def block_client(self, project_id=None) -> None:
+        if self.is_client(project_id):
+            raise Forbidden()
+
+    def block_vendor(self, project_id=None) -> None:
+        if self.is_vendor(project_id):
+            raise Forbidden()
+
+    def check_admin(self) -> None:
+        if not self.is_admin:
+            raise Forbidden()
+
+    def check_global_manager(self) -> None:
+        if self.user.role not in MANAGERS:
+            raise Forbidden()
+
+
+# Hand-written routes have called it a viewer; it is the same thing.
+Viewer = Caller
+
+
+async def current_caller(request: Request, user: CurrentUser) -> Caller:
+    """The caller with their teams. A service that knows teams sets
+    `app.state.memberships(db, person_id) -> (roles by project, departments)`;
+    elsewhere the caller is in no team."""
+    if user.is_admin:
+        return Caller(user)
+    load = getattr(request.app.state, "memberships", None)
+    if load is None:
+        return Caller(user)
+    roles, departments = await load(request.app.state.db, user.id)
+    return Caller(user, frozenset(roles), dict(roles), frozenset(departments))
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 @dataclass(frozen=True)
@@ -175,7 +273,7 @@ class ProjectTeam(Rule):
     def allows(self, caller, target):
         if caller.is_admin:
             return True
-        if self.role and not caller.user.has_at_least(self.role):
+        if self.role and not caller.has_at_least(self.role, target.project_id):
             return False
         return target.project_id is not None and target.project_id in caller.projects
 

@@ -6,10 +6,11 @@ from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
 from services.data import consumers, routes, tables
 from services.data.people import OwnPeople
+from services.data.store import teams
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         ServiceSpec(
             name="data",
             metadata=tables.metadata,
@@ -18,3 +19,6 @@ def create_app() -> FastAPI:
             people=lambda app: OwnPeople(app.state.db),
         )
     )
+    # Who is in which team, for libs.common.permissions' callers.
+    app.state.memberships = teams.memberships
+    return app

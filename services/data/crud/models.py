@@ -5,7 +5,7 @@ for every action is admin-only; shared vocabularies (statuses, types, department
 are readable by everyone; production objects are readable by their project's team.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from libs.common import permissions as p
 from libs.common.errors import WrongParameter
 from services.data import tables as t
+from services.data.store import project_hooks
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ class Model:
     # An extra narrowing of lists for some callers (SQL condition or None).
     list_filter: Callable[[p.Caller], Any] | None = None
     only_create: bool = False
+    # Body keys taken out before the write and handed to the hooks (Zou's
+    # `project_template_id` on a new project).
+    hook_keys: frozenset[str] = frozenset()
+    # Run in the write's transaction after the row is written: (conn, outbox, caller,
+    # row, hook values) -> extra fields merged into the answer (e.g. `first_episode_id`).
+    after_create: Callable[..., Awaitable[dict]] | None = None
+    after_update: Callable[..., Awaitable[dict]] | None = None
 
     @property
     def event_name(self) -> str:
@@ -435,6 +443,8 @@ MODELS: list[Model] = [
         },
         project=ProjectOf("id"),
         create_defaults={"project_status_id": _open_status},
+        after_create=project_hooks.after_create,
+        after_update=project_hooks.after_update,
     ),
     Model(
         "salary-scales",

@@ -141,3 +141,84 @@ async def create_asset(request: Request, project_id: str, asset_type_id: str, vi
 
 
 router.add_api_route("/data/assets/{entity_id}", remover("Asset"), methods=["DELETE"])
+
+
+# --- Shared assets ------------------------------------------------------------------
+
+
+def _share_body(body: dict) -> tuple[bool, list | None]:
+    is_shared = body.get("is_shared", True)
+    if not isinstance(is_shared, bool):
+        raise WrongParameter("is_shared must be a boolean.")
+    raw_ids = body.get("asset_ids")
+    if raw_ids is None:
+        return is_shared, None
+    if not isinstance(raw_ids, list):
+        raise WrongParameter("asset_ids must be a list of ids.")
+    return is_shared, [body_id({"asset_ids": raw}, "asset_ids", required=True) for raw in raw_ids]
+
+
+async def _share(request, viewer, pid=None, type_id=None, everywhere=False):
+    is_shared, asset_ids = _share_body(await json_body(request))
+    conditions = []
+    if pid is not None:
+        conditions.append(e.c.project_id == pid)
+    if type_id is not None:
+        conditions.append(e.c.entity_type_id == type_id)
+    if everywhere:
+        asset_ids = asset_ids or []
+    if asset_ids is not None:
+        conditions.append(e.c.id.in_(asset_ids))
+    async with db(request).write() as conn:
+        if pid is not None:
+            if not await projects_store.exists(conn, pid):
+                raise NotFound()
+            viewer.check_manager(pid)
+        else:
+            found = await store.rows(conn, store.is_asset(), e.c.id.in_(asset_ids))
+            if len(found) < len(set(asset_ids)):
+                raise NotFound()
+            for project_id in {row["project_id"] for row in found}:
+                viewer.check_manager(project_id)
+        rows = await store.set_shared(conn, is_shared, *conditions)
+    return [store.shape(row, "Asset") for row in rows]
+
+
+@router.post("/actions/assets/share")
+async def share_assets(request: Request, viewer: ViewerDep):
+    return await _share(request, viewer, everywhere=True)
+
+
+@router.post("/actions/projects/{project_id}/assets/share")
+async def share_project_assets(request: Request, project_id: str, viewer: ViewerDep):
+    return await _share(request, viewer, pid=uid(project_id))
+
+
+@router.post("/actions/projects/{project_id}/asset-types/{asset_type_id}/assets/share")
+async def share_project_type_assets(
+    request: Request, project_id: str, asset_type_id: str, viewer: ViewerDep
+):
+    return await _share(request, viewer, pid=uid(project_id), type_id=uid(asset_type_id))
+
+
+async def _shared_used(request, viewer, project_id: str, episode_id: str | None = None):
+    pid = uid(project_id)
+    episode = None if episode_id in (None, "main", "all") else uid(episode_id)
+    async with db(request).read() as conn:
+        if not await projects_store.exists(conn, pid):
+            raise NotFound()
+        viewer.check_project(pid)
+        rows = await store.shared_used_in(conn, pid, episode)
+    return [store.shape(row, "Asset") for row in rows]
+
+
+@router.get("/data/projects/{project_id}/assets/shared-used")
+async def shared_used(request: Request, project_id: str, viewer: ViewerDep):
+    return await _shared_used(request, viewer, project_id)
+
+
+@router.get("/data/projects/{project_id}/episodes/{episode_id}/assets/shared-used")
+async def episode_shared_used(
+    request: Request, project_id: str, episode_id: str, viewer: ViewerDep
+):
+    return await _shared_used(request, viewer, project_id, episode_id)

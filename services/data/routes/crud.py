@@ -2,28 +2,17 @@
 
 import json
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from libs.common.errors import STATUS_MESSAGES, MalformedId, NotFound, WrongParameter
-from libs.common.permissions import Caller, CurrentUser
+from libs.common.permissions import CallerDep
 from services.data.crud import engine
 from services.data.crud.models import MODELS, Model
 from services.data.store import crud as store
 
 router = APIRouter(tags=["crud"])
-
-
-async def current_caller(request: Request, user: CurrentUser) -> Caller:
-    if user.is_admin:
-        return Caller(user)
-    async with request.app.state.db.read() as conn:
-        return Caller(user, await store.team_projects(conn, user.id))
-
-
-CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 def _instance_id(raw: str) -> uuid.UUID:
@@ -40,6 +29,12 @@ async def _body(request: Request):
         raise WrongParameter(STATUS_MESSAGES[400].split(": ", 1)[1]) from None
 
 
+def _hook_values(model: Model, body) -> dict:
+    if not model.hook_keys or not isinstance(body, dict):
+        return {}
+    return {key: body.pop(key) for key in model.hook_keys if key in body}
+
+
 def _routes(model: Model) -> None:
     db = lambda request: request.app.state.db  # noqa: E731
     access = model.access
@@ -52,14 +47,18 @@ def _routes(model: Model) -> None:
 
     async def create(request: Request, caller: CallerDep):
         body = await _body(request)
+        hooked = _hook_values(model, body)
         values, links = engine.write_values(model, caller, body, creating=True)
         with store.refusals(model):
             async with db(request).write() as conn:
-                row = await store.create(
-                    conn, request.app.state.outbox, model, caller, values, links, access.create
-                )
+                outbox = request.app.state.outbox
+                row = await store.create(conn, outbox, model, caller, values, links, access.create)
+                extra = {}
+                if model.after_create is not None:
+                    extra = await model.after_create(conn, outbox, caller, row, hooked)
+                    row = await store.get_row(conn, model, row["id"])
                 shaped = await store.present(conn, model, caller, row)
-        return JSONResponse(shaped, status_code=201)
+        return JSONResponse({**shaped, **extra}, status_code=201)
 
     async def get_one(request: Request, instance_id: str, caller: CallerDep):
         row_id = _instance_id(instance_id)
@@ -74,6 +73,7 @@ def _routes(model: Model) -> None:
     async def update(request: Request, instance_id: str, caller: CallerDep):
         row_id = _instance_id(instance_id)
         body = await _body(request)
+        hooked = _hook_values(model, body)
         with store.refusals(model):
             async with db(request).write() as conn:
                 row = await store.get_row(conn, model, row_id, lock=True)
@@ -81,10 +81,13 @@ def _routes(model: Model) -> None:
                     raise NotFound()
                 access.update.check(caller, store.target(model, row))
                 values, links = engine.write_values(model, caller, body, creating=False)
-                row = await store.update(
-                    conn, request.app.state.outbox, model, caller, row, values, links
-                )
-                return await store.present(conn, model, caller, row, relations=bool(links))
+                outbox = request.app.state.outbox
+                row = await store.update(conn, outbox, model, caller, row, values, links)
+                extra = {}
+                if model.after_update is not None:
+                    extra = await model.after_update(conn, outbox, caller, row, hooked)
+                shaped = await store.present(conn, model, caller, row, relations=bool(links))
+                return {**shaped, **extra}
 
     async def delete(request: Request, instance_id: str, caller: CallerDep):
         row_id = _instance_id(instance_id)

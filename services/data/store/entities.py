@@ -308,3 +308,38 @@ def cast_in_or_from_episode(episode_id):
         t.entity_link.c.entity_in_id == episode_id
     )
     return sa.or_(e.c.source_id == episode_id, e.c.id.in_(cast))
+
+
+async def set_shared(conn, is_shared: bool, *conditions) -> list[dict]:
+    """Marks the assets matching the conditions shared (or not), in one statement.
+
+    Zou sends no event for this (its service is called with events off)."""
+    statement = (
+        sa.update(e)
+        .where(is_asset(), *conditions)
+        .values(is_shared=is_shared, updated_at=sa.func.timezone("utc", sa.func.now()))
+        .returning(*e.c)
+    )
+    return [dict(row) for row in (await conn.execute(statement)).mappings()]
+
+
+async def shared_used_in(conn, project_id, episode_id=None) -> list[dict]:
+    """Other productions' shared assets cast in this project's shots (or one episode's)."""
+    link = t.entity_link
+    shot, sequence = e.alias("shot"), e.alias("sequence")
+    used = (
+        sa.select(link.c.entity_out_id)
+        .join(shot, shot.c.id == link.c.entity_in_id)
+        .join(sequence, sequence.c.id == shot.c.parent_id)
+        .where(shot.c.project_id == project_id)
+    )
+    if episode_id is not None:
+        used = used.where(sequence.c.parent_id == episode_id)
+    return await rows(
+        conn,
+        is_asset(),
+        e.c.is_shared.is_(True),
+        e.c.canceled.isnot(True),
+        e.c.project_id != project_id,
+        e.c.id.in_(used),
+    )

@@ -22,3 +22,9 @@ async def departments_of(conn: AsyncConnection, person_id: uuid.UUID) -> frozens
         sa.select(department_link.c.department_id).where(department_link.c.person_id == person_id)
     )
     return frozenset(rows.scalars())
+
+
+async def memberships(db, person_id: uuid.UUID) -> tuple[dict, frozenset]:
+    """What libs.common.permissions needs to know of a caller: roles by project, departments."""
+    async with db.read() as conn:
+        return await roles_of(conn, person_id), await departments_of(conn, person_id)
