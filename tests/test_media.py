@@ -60,7 +60,7 @@ def production(system, admin_token):
     with system.client(admin_token) as client:
         s = Production(client)
         s.project = s.make("projects", {"name": f"media-{tag()}"})
-        asset = s.make(
+        s.asset = asset = s.make(
             "entities",
             {
                 "name": f"asset-{tag()}",
@@ -224,6 +224,12 @@ def test_picture_preview_uploaded_with_its_variants(admin, production, events):
         )
     )
     assert event["project_id"] == production.project["id"]
+
+    download = admin.get(f"/pictures/originals/preview-files/{pid}/download")
+    assert download.content == original.content
+    project, asset = production.project["name"], production.asset["name"]
+    expected = f"{project}_character_{asset}_modeling_v1.png".replace("-", "_")
+    assert download.headers["content-disposition"] == f"attachment; filename={expected}"
 
     again = upload(admin, url)
     assert again.status_code == 400

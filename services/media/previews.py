@@ -2,6 +2,8 @@
 a document kept as it is; the preview-file record told what it now holds."""
 
 import asyncio
+import re
+import unicodedata
 import uuid
 
 from libs.common.errors import WrongParameter
@@ -84,3 +86,33 @@ async def save(state, preview_file_id: uuid.UUID, upload: UploadedFile, user) ->
         raise WrongParameter(f"Wrong file format, extension: {extension}", data=None)
     values["original_name"] = original_name
     return await state.facts.update_preview_file(preview_file_id, values, user.id)
+
+
+NON_ASSET_TYPES = frozenset({"Shot", "Scene", "Sequence", "Episode", "Edit", "Concept"})
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+def download_name(facts: dict) -> str:
+    """`<project>_<entity path>_<task type>_v<revision>.<ext>`, slugged, as Zou names
+    downloads; the original name when the organisation says so."""
+    record = facts["preview_file"]
+    if facts.get("use_original_file_name") and record.get("original_name") is not None:
+        name = record["original_name"]
+    else:
+        kind = facts.get("entity_type_name")
+        if kind in NON_ASSET_TYPES:
+            path = [facts.get("grandparent_name"), facts.get("parent_name")]
+        else:
+            path = [kind]
+        entity = " / ".join(part for part in [*path, facts.get("entity_name")] if part)
+        name = _slug(
+            f"{facts.get('project_name')}_{entity}_{facts.get('task_type_name')}"
+            f"_v{record['revision']}"
+        )
+    if (record.get("position") or 0) > 1:
+        name = f"{name}-{record['position']}"
+    return f"{name}.{record['extension']}"

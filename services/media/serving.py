@@ -2,7 +2,9 @@
 
 import datetime as dt
 import hashlib
+import re
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
@@ -54,12 +56,19 @@ async def stored(
     if _not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     if download_name:
-        headers["content-disposition"] = f'attachment; filename="{download_name}"'
+        headers["content-disposition"] = _attachment(download_name)
     else:
         headers["content-disposition"] = 'inline; filename=""'
     headers["content-length"] = str(size)
     mimetype = MIMETYPES.get(extension, "application/octet-stream")
     return StreamingResponse(storage.read(bucket, key), media_type=mimetype, headers=headers)
+
+
+def _attachment(name: str) -> str:
+    if re.fullmatch(r"[\w.-]+", name, re.ASCII):
+        return f"attachment; filename={name}"
+    plain = name.encode("ascii", "ignore").decode().replace('"', "")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
 
 
 def processing(request: Request, preview_file_id: str):

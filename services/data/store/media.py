@@ -15,12 +15,14 @@ from services.data.tables import (
     comment,
     comment_preview_link,
     entity,
+    entity_type,
     organisation,
     preview_file,
     project,
     project_person_link,
     task,
     task_person_link,
+    task_type,
 )
 
 NOW = sa.func.timezone("utc", sa.func.now())
@@ -43,6 +45,9 @@ async def preview_file_facts(
     assigned = sa.exists().where(
         task_person_link.c.task_id == task.c.id, task_person_link.c.person_id == person_id
     )
+    parent = entity.alias("parent")
+    grandparent = entity.alias("grandparent")
+    use_original = sa.select(organisation.c.use_original_file_name).limit(1).scalar_subquery()
     statement = (
         sa.select(
             preview_file,
@@ -52,11 +57,23 @@ async def preview_file_facts(
             entity.c.is_shared.label("_entity_is_shared"),
             _member(task.c.project_id, person_id).label("_member"),
             assigned.label("_assigned"),
+            # What a download is named after, as Zou names it.
+            project.c.name.label("_project_name"),
+            task_type.c.name.label("_task_type_name"),
+            entity_type.c.name.label("_entity_type_name"),
+            entity.c.name.label("_entity_name"),
+            parent.c.name.label("_parent_name"),
+            grandparent.c.name.label("_grandparent_name"),
+            use_original.label("_use_original_file_name"),
         )
         .select_from(
-            preview_file.outerjoin(task, task.c.id == preview_file.c.task_id).outerjoin(
-                entity, entity.c.id == task.c.entity_id
-            )
+            preview_file.outerjoin(task, task.c.id == preview_file.c.task_id)
+            .outerjoin(entity, entity.c.id == task.c.entity_id)
+            .outerjoin(project, project.c.id == task.c.project_id)
+            .outerjoin(task_type, task_type.c.id == task.c.task_type_id)
+            .outerjoin(entity_type, entity_type.c.id == entity.c.entity_type_id)
+            .outerjoin(parent, parent.c.id == entity.c.parent_id)
+            .outerjoin(grandparent, grandparent.c.id == parent.c.parent_id)
         )
         .where(preview_file.c.id == preview_file_id)
     )

@@ -32,7 +32,9 @@ async def _facts(request: Request, preview_file_id: uuid.UUID, user) -> dict:
     return found
 
 
-async def _send(request: Request, facts: dict, bucket: str, object_key: str, extension="png"):
+async def _send(
+    request: Request, facts: dict, bucket: str, object_key: str, extension="png", download=False
+):
     record = facts["preview_file"]
     if record["status"] == "processing":
         return serving.processing(request, record["id"])
@@ -43,6 +45,7 @@ async def _send(request: Request, facts: dict, bucket: str, object_key: str, ext
         object_key,
         record.get("updated_at"),
         extension=extension,
+        download_name=previews.download_name(facts) if download else None,
     )
 
 
@@ -78,6 +81,22 @@ async def get_original(request: Request, name: str, user: CurrentUser):
         raise WrongParameter(f"Extension not allowed: {extension}", data=None)
     object_key = key("previews", preview_file_id, extension)
     return await _send(request, facts, previews.FILES, object_key, extension)
+
+
+@router.get("/pictures/originals/preview-files/{preview_file_id}/download")
+async def download_original(request: Request, preview_file_id: str, user: CurrentUser):
+    instance_id, _ = parse(f"{preview_file_id}.png")
+    facts = await _facts(request, instance_id, user)
+    access.check_preview_file(user, facts)
+    extension = facts["preview_file"].get("extension") or ""
+    if extension == "png":
+        object_key = key("original", instance_id)
+        return await _send(request, facts, previews.PICTURES, object_key, download=True)
+    if extension not in previews.FILE_EXTENSIONS:
+        # Movies are not stored yet; nothing else can have been uploaded.
+        raise NotFound()
+    object_key = key("previews", instance_id, extension)
+    return await _send(request, facts, previews.FILES, object_key, extension, download=True)
 
 
 @router.post("/pictures/preview-files/{preview_file_id}")
