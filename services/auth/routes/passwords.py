@@ -20,10 +20,13 @@ router = APIRouter(tags=["auth"])
 log = get_logger(__name__)
 
 
-class ChangePasswordBody(BaseModel):
-    old_password: str = Field(..., min_length=1)
+class NewPasswordBody(BaseModel):
     password: str = Field(..., min_length=1)
     password_2: str = Field(..., min_length=1)
+
+
+class ChangePasswordBody(NewPasswordBody):
+    old_password: str = Field(..., min_length=1)
 
 
 class ResetRequestBody(BaseModel):
@@ -107,7 +110,7 @@ async def change_password(
 
 @router.post("/actions/persons/{person_id}/change-password")
 async def change_password_for_person(
-    request: Request, person_id: str, admin: Admin, body: Body(ChangePasswordBody)
+    request: Request, person_id: str, admin: Admin, body: Body(NewPasswordBody)
 ):
     person = await target_person(request, person_id)
     await check_change_allowed(request, person, admin.id)
