@@ -6,6 +6,7 @@ Paths are matched segment by segment; a literal segment wins over a `{param}` on
 are ignored, as Zou's `strict_slashes=False` does.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,8 @@ TABLE_PATH = Path(__file__).with_name("routing.tsv")
 @dataclass
 class Node:
     literal: dict[str, "Node"] = field(default_factory=dict)
+    # Segments mixing text and parameters, such as `{instance_id}.png`.
+    patterns: dict[str, tuple[re.Pattern, "Node"]] = field(default_factory=dict)
     param: "Node | None" = None
     methods: dict[str, str] = field(default_factory=dict)
 
@@ -22,7 +25,6 @@ class Node:
 @dataclass(frozen=True)
 class Match:
     service: str | None  # None: the path exists but not with this method (405)
-    template: str = ""
 
 
 class RoutingTable:
@@ -32,9 +34,13 @@ class RoutingTable:
         for method, path, service in rows:
             node = self.root
             for segment in _segments(path):
-                if segment.startswith("{") and segment.endswith("}"):
+                if _WHOLE_PARAM.fullmatch(segment):
                     node.param = node.param or Node()
                     node = node.param
+                elif "{" in segment:
+                    if segment not in node.patterns:
+                        node.patterns[segment] = (_segment_pattern(segment), Node())
+                    node = node.patterns[segment][1]
                 else:
                     node = node.literal.setdefault(segment, Node())
             node.methods[method] = service
@@ -67,12 +73,26 @@ class RoutingTable:
             found = self._find(child, rest)
             if found is not None:
                 return found
+        for pattern, child in node.patterns.values():
+            if pattern.fullmatch(head):
+                found = self._find(child, rest)
+                if found is not None:
+                    return found
         if node.param is not None and head:
             return self._find(node.param, rest)
         return None
 
     def services(self) -> set[str]:
         return {service for _, _, service in self.rows}
+
+
+_WHOLE_PARAM = re.compile(r"\{[^{}]+\}")
+
+
+def _segment_pattern(segment: str) -> re.Pattern:
+    """`{instance_id}.png` -> a regex where each parameter is any non-empty text."""
+    parts = re.split(r"\{[^{}]+\}", segment)
+    return re.compile(".+?".join(re.escape(part) for part in parts))
 
 
 def _segments(path: str) -> list[str]:
