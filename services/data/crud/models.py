@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from libs.common import permissions as p
 from libs.common.errors import WrongParameter
 from services.data import tables as t
-from services.data.store import project_hooks
+from services.data.store import day_offs, project_hooks
 
 
 @dataclass(frozen=True)
@@ -237,6 +237,8 @@ MODELS: list[Model] = [
             delete=p.ADMIN | p.OWNER,
         ),
         owner="person_id",
+        after_create=day_offs.after_write,
+        after_update=day_offs.after_write,
     ),
     Model("departments", t.department, "Department", VOCABULARY, validate=_hex_color("color")),
     Model(
