@@ -222,3 +222,29 @@ async def episode_shared_used(
     request: Request, project_id: str, episode_id: str, viewer: ViewerDep
 ):
     return await _shared_used(request, viewer, project_id, episode_id)
+
+
+# --- Asset types and what an asset holds ---------------------------------------------
+
+
+@router.get("/data/asset-types")
+async def asset_types(request: Request, viewer: ViewerDep):
+    async with db(request).read() as conn:
+        return await store.asset_types(conn)
+
+
+@router.get("/data/asset-types/{asset_type_id}")
+async def asset_type(request: Request, asset_type_id: str, viewer: ViewerDep):
+    async with db(request).read() as conn:
+        found = await store.asset_types(conn, uid(asset_type_id))
+    if not found:
+        raise NotFound()
+    return found[0]
+
+
+@router.get("/data/assets/{asset_id}/assets")
+async def asset_assets(request: Request, asset_id: str, viewer: ViewerDep):
+    async with db(request).read() as conn:
+        asset = await store.get_of(conn, uid(asset_id), "Asset")
+        viewer.check_project(asset["project_id"])
+        return [store.shape(r, "Asset") for r in await store.cast_assets(conn, asset["id"])]

@@ -17,6 +17,7 @@ from services.data.routes.production_access import (
     uid,
 )
 from services.data.store import entities as store
+from services.data.store import playlists as playlists_store
 from services.data.store import projects as projects_store
 from services.data.store import with_tasks
 
@@ -408,3 +409,86 @@ _task_route(
     "Episode",
     lambda i: [store.is_asset(), store.cast_in_or_from_episode(i)],
 )
+
+
+# --- Scenes and their shots -----------------------------------------------------------
+
+
+@router.get("/data/scenes/{scene_id}/shots")
+async def scene_shots(request: Request, scene_id: str, viewer: ViewerDep):
+    scene = await _entity(request, viewer, scene_id, "Scene")
+    viewer.block_vendor(scene["project_id"])
+    async with db(request).read() as conn:
+        rows = await store.rows(conn, store.of_type("Shot"), e.c.source_id == scene["id"])
+        project_name = await projects_store.name_of(conn, scene["project_id"])
+        names = {
+            r["id"]: r["name"]
+            for r in await store.rows(conn, e.c.id.in_([row["parent_id"] for row in rows]))
+        }
+    return [
+        store.shape(
+            row, "Shot", project_name=project_name, sequence_name=names.get(row["parent_id"])
+        )
+        for row in rows
+    ]
+
+
+async def _scene_link(request, viewer, scene_id, shot_id, add: bool):
+    scene = await _entity(request, viewer, scene_id, "Scene")
+    async with db(request).write() as conn:
+        shot = await store.get_of(conn, shot_id, "Shot", lock=True)
+        viewer.check_project(shot["project_id"])
+        if shot["project_id"] != scene["project_id"]:
+            raise WrongParameter("The shot and the scene belong to different productions.")
+        row = await store.link_to_scene(conn, request.app.state.outbox, shot, scene, viewer.id, add)
+    return store.shape(row, "Entity")
+
+
+@router.post("/data/scenes/{scene_id}/shots")
+async def add_shot_to_scene(request: Request, scene_id: str, viewer: ViewerDep):
+    body = await json_body(request)
+    shot_id = body_id(body, "shot_id", required=True)
+    return JSONResponse(
+        await _scene_link(request, viewer, scene_id, shot_id, True), status_code=201
+    )
+
+
+@router.delete("/data/scenes/{scene_id}/shots/{shot_id}")
+async def remove_shot_from_scene(request: Request, scene_id: str, shot_id: str, viewer: ViewerDep):
+    await _scene_link(request, viewer, scene_id, uid(shot_id), False)
+    return Response(status_code=204)
+
+
+# --- What a shot holds --------------------------------------------------------------
+
+
+@router.get("/data/shots/{shot_id}/assets")
+async def shot_assets(request: Request, shot_id: str, viewer: ViewerDep):
+    shot = await _entity(request, viewer, shot_id, "Shot")
+    async with db(request).read() as conn:
+        return [store.shape(r, "Asset") for r in await store.cast_assets(conn, shot["id"])]
+
+
+@router.get("/data/shots/{shot_id}/asset-types")
+async def shot_asset_types(request: Request, shot_id: str, viewer: ViewerDep):
+    shot = await _entity(request, viewer, shot_id, "Shot")
+    async with db(request).read() as conn:
+        return await store.asset_types_cast_in(conn, shot["id"])
+
+
+@router.get("/data/shots/{shot_id}/versions")
+async def shot_versions(request: Request, shot_id: str, viewer: ViewerDep):
+    shot = await _entity(request, viewer, shot_id, "Shot")
+    async with db(request).read() as conn:
+        return await store.versions_of(conn, shot["id"])
+
+
+@router.get("/data/shots/{shot_id}/preview-files")
+async def shot_preview_files(request: Request, shot_id: str, viewer: ViewerDep):
+    shot = await _entity(request, viewer, shot_id, "Shot")
+    async with db(request).read() as conn:
+        return await playlists_store.entity_previews(conn, shot["id"])
+
+
+_task_route("/data/assets/{entity_id}/tasks", "Asset", lambda i: [e.c.id == i])
+_task_route("/data/assets/{entity_id}/task-types", "Asset", lambda i: [e.c.id == i], True)

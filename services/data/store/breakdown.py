@@ -240,6 +240,11 @@ async def set_casting(conn, outbox, entity: dict, casting: list[dict], user_id) 
                 project_id=entity["project_id"],
                 user_id=user_id,
             )
+    await _announce(conn, outbox, entity, sorted(wanted - before), sorted(before - wanted), user_id)
+
+
+async def _announce(conn, outbox, entity, added: list, removed: list, user_id) -> None:
+    """Recounts the entity's live casting and says what changed (`<kind>:casting-update`)."""
     count = await _count(conn, entity["id"])
     kind = entity["_kind"] if entity["_kind"] in ("Shot", "Episode") else "Asset"
     await outbox.emit(
@@ -248,12 +253,116 @@ async def set_casting(conn, outbox, entity: dict, casting: list[dict], user_id) 
         {
             f"{kind.lower()}_id": str(entity["id"]),
             "nb_entities_out": count,
-            "added_asset_ids": sorted(wanted - before),
-            "removed_asset_ids": sorted(before - wanted),
+            "added_asset_ids": added,
+            "removed_asset_ids": removed,
         },
         project_id=entity["project_id"],
         user_id=user_id,
     )
+
+
+async def cast_one(conn, outbox, entity, asset_id, nb, label, user_id) -> None:
+    """Casts one asset in the entity (keeping the link's count and label when not given)."""
+    current = (
+        (
+            await conn.execute(
+                sa.select(link).where(
+                    link.c.entity_in_id == entity["id"], link.c.entity_out_id == asset_id
+                )
+            )
+        )
+        .mappings()
+        .first()
+    )
+    nb = nb if nb is not None else (current["nb_occurences"] if current else 1)
+    label = label if label is not None else (current["label"] if current else "")
+    await _set_link(conn, outbox, entity, asset_id, nb, label, user_id)
+    episode = await _episode_of_shot(conn, entity)
+    if episode is not None:
+        await _auto_cast_episode(
+            conn, outbox, episode, {"asset_id": asset_id, "label": label}, user_id
+        )
+    if entity["_kind"] == "Episode":
+        await outbox.emit(
+            conn,
+            "asset:update",
+            {"asset_id": str(asset_id)},
+            project_id=entity["project_id"],
+            user_id=user_id,
+        )
+    added = [] if current else [str(asset_id)]
+    await _announce(conn, outbox, entity, added, [], user_id)
+
+
+async def uncast_one(conn, outbox, entity, asset_id, user_id) -> bool:
+    """Removes one asset from the entity's casting; False when it was not cast."""
+    removed = await conn.execute(
+        sa.delete(link)
+        .where(link.c.entity_in_id == entity["id"], link.c.entity_out_id == asset_id)
+        .returning(link.c.id)
+    )
+    if removed.first() is None:
+        return False
+    await _announce(conn, outbox, entity, [], [str(asset_id)], user_id)
+    return True
+
+
+def link_shape(row, milliseconds=False) -> dict:
+    out = serialize.row(
+        {
+            k: row[k]
+            for k in (
+                "id",
+                "entity_in_id",
+                "entity_out_id",
+                "nb_occurences",
+                "label",
+                "data",
+                "created_at",
+                "updated_at",
+            )
+        },
+        "EntityLink",
+    )
+    if milliseconds:
+        out["created_at"] = row["created_at"].isoformat(timespec="microseconds")
+        out.pop("updated_at")
+    return out
+
+
+def _project_links(project_id):
+    return (
+        sa.select(link).join(e, e.c.id == link.c.entity_in_id).where(e.c.project_id == project_id)
+    )
+
+
+async def project_links(conn, project_id, page: int = 0, limit: int = 0) -> list | dict:
+    """The casting links of a production, oldest first; paged when `page` is given."""
+    statement = _project_links(project_id).order_by(link.c.created_at, link.c.id)
+    if page <= 0:
+        if limit > 0:
+            statement = statement.limit(limit)
+        return [link_shape(r, True) for r in (await conn.execute(statement)).mappings()]
+    limit = limit if limit > 0 else 100
+    total = (
+        await conn.execute(
+            sa.select(sa.func.count()).select_from(_project_links(project_id).subquery())
+        )
+    ).scalar()
+    rows = (await conn.execute(statement.limit(limit).offset((page - 1) * limit))).mappings()
+    return {
+        "data": [link_shape(r) for r in rows],
+        "total": total,
+        "nb_pages": -(-total // limit),
+        "limit": limit,
+        "offset": (page - 1) * limit,
+        "page": page,
+    }
+
+
+async def get_link(conn, link_id) -> dict | None:
+    found = (await conn.execute(sa.select(link).where(link.c.id == link_id))).mappings().first()
+    return dict(found) if found else None
 
 
 async def _auto_cast_episode(conn, outbox, episode, cast, user_id) -> None:

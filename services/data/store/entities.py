@@ -343,3 +343,74 @@ async def shared_used_in(conn, project_id, episode_id=None) -> list[dict]:
         e.c.project_id != project_id,
         e.c.id.in_(used),
     )
+
+
+async def cast_assets(conn, entity_id) -> list[dict]:
+    """The live assets cast in an entity, as full rows."""
+    cast = sa.select(t.entity_link.c.entity_out_id).where(t.entity_link.c.entity_in_id == entity_id)
+    return await rows(conn, e.c.id.in_(cast), e.c.canceled.is_not(True))
+
+
+async def asset_types_cast_in(conn, entity_id) -> list[dict]:
+    cast = sa.select(t.entity_link.c.entity_out_id).where(t.entity_link.c.entity_in_id == entity_id)
+    used = sa.select(e.c.entity_type_id).where(e.c.id.in_(cast))
+    statement = (
+        sa.select(t.entity_type).where(t.entity_type.c.id.in_(used)).order_by(t.entity_type.c.name)
+    )
+    return [shape(row, "AssetType") for row in (await conn.execute(statement)).mappings()]
+
+
+async def asset_types(conn, type_id=None) -> list[dict]:
+    """Entity types that are asset types, with the task types linked to each."""
+    et, tl = t.entity_type, t.task_type_asset_type_link
+    task_types = (
+        sa.select(sa.func.coalesce(sa.func.array_agg(tl.c.task_type_id), sa.text("'{}'")))
+        .where(tl.c.asset_type_id == et.c.id)
+        .scalar_subquery()
+    )
+    statement = sa.select(et, task_types.label("task_types")).where(et.c.name.not_in(BASE_TYPES))
+    if type_id is not None:
+        statement = statement.where(et.c.id == type_id)
+    statement = statement.order_by(et.c.name)
+    return [shape(row, "AssetType") for row in (await conn.execute(statement)).mappings()]
+
+
+async def versions_of(conn, entity_id) -> list[dict]:
+    v = t.entity_version
+    statement = sa.select(v).where(v.c.entity_id == entity_id).order_by(v.c.created_at.desc())
+    return [shape(row, "EntityVersion") for row in (await conn.execute(statement)).mappings()]
+
+
+async def preview_files_of(conn, entity_id) -> list[dict]:
+    pf = t.preview_file
+    statement = (
+        sa.select(pf)
+        .join(t.task, t.task.c.id == pf.c.task_id)
+        .where(t.task.c.entity_id == entity_id)
+        .order_by(pf.c.created_at.desc())
+    )
+    return [shape(row, "PreviewFile") for row in (await conn.execute(statement)).mappings()]
+
+
+async def time_spents_of(conn, entity_id) -> list[dict]:
+    ts = t.time_spent
+    statement = (
+        sa.select(ts)
+        .join(t.task, t.task.c.id == ts.c.task_id)
+        .where(t.task.c.entity_id == entity_id)
+        .order_by(ts.c.date)
+    )
+    return [shape(row, "TimeSpent") for row in (await conn.execute(statement)).mappings()]
+
+
+async def link_to_scene(conn, outbox, shot: dict, scene: dict, user_id, add: bool) -> dict:
+    """A shot's scene is its `source_id`: set or cleared, with Zou's scene events."""
+    row = await update(conn, outbox, shot, {"source_id": scene["id"] if add else None}, user_id)
+    await outbox.emit(
+        conn,
+        "shot:add-to-scene" if add else "shot:remove-from-scene",
+        {"scene_id": str(scene["id"]), "shot_id": str(shot["id"])},
+        project_id=shot["project_id"],
+        user_id=user_id,
+    )
+    return row
