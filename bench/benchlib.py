@@ -38,11 +38,14 @@ class Api:
     client: httpx.AsyncClient
     token: str = ""
     user: dict = field(default_factory=dict)
+    last_error: str = ""
 
     @classmethod
-    async def login(cls, url: str, email: str, password: str, connections: int = 32) -> Api:
+    async def login(
+        cls, url: str, email: str, password: str, connections: int = 32, request_timeout: float = 60
+    ) -> Api:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        client = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=60, limits=limits)
+        client = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=request_timeout, limits=limits)
         try:
             response = await client.post("/auth/login", json={"email": email, "password": password})
         except httpx.HTTPError as error:
@@ -60,10 +63,11 @@ class Api:
         )
 
     async def call(self, method: str, path: str, **kwargs) -> httpx.Response | None:
-        """The response, or None when the server could not be reached at all."""
+        """The response, or None when no answer came (see last_error)."""
         try:
             return await self.client.request(method, path, **kwargs)
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
+            self.last_error = type(error).__name__
             return None
 
     async def json(self, method: str, path: str, **kwargs):

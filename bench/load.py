@@ -140,8 +140,10 @@ async def run_cell(
     start = time.perf_counter()
     deadline = start + duration
 
+    answer_bytes = 0
+
     async def worker():
-        nonlocal first_error
+        nonlocal first_error, answer_bytes
         while time.perf_counter() < deadline:
             n = next(counter)
             if n >= limit:
@@ -159,6 +161,7 @@ async def run_cell(
             statuses[str(status)] += 1
             if response is not None and response.is_success:
                 latencies.append(took)
+                answer_bytes = len(response.content)
             elif not first_error:
                 first_error = f"{status} {response.text[:160] if response is not None else ''}"
 
@@ -175,6 +178,8 @@ async def run_cell(
         "seconds": round(elapsed, 3),
         "rps": round(ok / elapsed, 2) if elapsed and ok else 0.0,
         **latency_summary(latencies),
+        # With the p95s of two sizes, tells whether latency grows faster than the answer.
+        "answer_bytes": answer_bytes,
         **({"first_error": first_error.strip()} if first_error else {}),
     }
 
@@ -402,7 +407,8 @@ def print_event(name: str, figures: dict) -> None:
     print(
         f"events via {name}: write -> received p50 {_ms(figures['p50_ms'])} ms, "
         f"p95 {_ms(figures['p95_ms'])} ms, p99 {_ms(figures['p99_ms'])} ms "
-        f"({figures['received']} received, {figures['missed']} missed, "
+        f"(p50 {_ms(figures['after_answer']['p50_ms'])} ms after the write's answer; "
+        f"{figures['received']} received, {figures['missed']} missed, "
         f"{figures['failed_writes']} failed writes)",
         flush=True,
     )
