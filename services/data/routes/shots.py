@@ -382,7 +382,7 @@ async def _tasks(request, viewer, raw_id, kind, conditions, types=False):
         return await store.tasks_of(conn, *conditions(row["id"]))
 
 
-def _task_route(path: str, kind: str, conditions, types=False):
+def task_route(path: str, kind: str, conditions, types=False):
     async def handler(request: Request, entity_id: str, viewer: ViewerDep):
         return await _tasks(request, viewer, entity_id, kind, conditions, types=types)
 
@@ -394,17 +394,17 @@ def _shots(kind_condition):
     return lambda entity_id: [store.of_type("Shot"), kind_condition(entity_id)]
 
 
-_task_route("/data/shots/{entity_id}/tasks", "Shot", lambda i: [e.c.id == i])
-_task_route("/data/shots/{entity_id}/task-types", "Shot", lambda i: [e.c.id == i], True)
-_task_route("/data/scenes/{entity_id}/tasks", "Scene", lambda i: [e.c.id == i])
-_task_route("/data/scenes/{entity_id}/task-types", "Scene", lambda i: [e.c.id == i], True)
-_task_route("/data/sequences/{entity_id}/tasks", "Sequence", lambda i: [e.c.id == i])
-_task_route("/data/sequences/{entity_id}/task-types", "Sequence", lambda i: [e.c.id == i], True)
-_task_route("/data/sequences/{entity_id}/shot-tasks", "Sequence", _shots(store.in_sequence))
-_task_route("/data/episodes/{entity_id}/tasks", "Episode", lambda i: [e.c.id == i])
-_task_route("/data/episodes/{entity_id}/task-types", "Episode", lambda i: [e.c.id == i], True)
-_task_route("/data/episodes/{entity_id}/shot-tasks", "Episode", _shots(store.in_episode))
-_task_route(
+task_route("/data/shots/{entity_id}/tasks", "Shot", lambda i: [e.c.id == i])
+task_route("/data/shots/{entity_id}/task-types", "Shot", lambda i: [e.c.id == i], True)
+task_route("/data/scenes/{entity_id}/tasks", "Scene", lambda i: [e.c.id == i])
+task_route("/data/scenes/{entity_id}/task-types", "Scene", lambda i: [e.c.id == i], True)
+task_route("/data/sequences/{entity_id}/tasks", "Sequence", lambda i: [e.c.id == i])
+task_route("/data/sequences/{entity_id}/task-types", "Sequence", lambda i: [e.c.id == i], True)
+task_route("/data/sequences/{entity_id}/shot-tasks", "Sequence", _shots(store.in_sequence))
+task_route("/data/episodes/{entity_id}/tasks", "Episode", lambda i: [e.c.id == i])
+task_route("/data/episodes/{entity_id}/task-types", "Episode", lambda i: [e.c.id == i], True)
+task_route("/data/episodes/{entity_id}/shot-tasks", "Episode", _shots(store.in_episode))
+task_route(
     "/data/episodes/{entity_id}/asset-tasks",
     "Episode",
     lambda i: [store.is_asset(), store.cast_in_or_from_episode(i)],
@@ -490,5 +490,5 @@ async def shot_preview_files(request: Request, shot_id: str, viewer: ViewerDep):
         return await playlists_store.entity_previews(conn, shot["id"])
 
 
-_task_route("/data/assets/{entity_id}/tasks", "Asset", lambda i: [e.c.id == i])
-_task_route("/data/assets/{entity_id}/task-types", "Asset", lambda i: [e.c.id == i], True)
+task_route("/data/assets/{entity_id}/tasks", "Asset", lambda i: [e.c.id == i])
+task_route("/data/assets/{entity_id}/task-types", "Asset", lambda i: [e.c.id == i], True)

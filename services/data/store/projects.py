@@ -337,3 +337,10 @@ async def update_budget(conn, outbox, project_id, budget_id, values: dict, user_
         conn, "budget:update", {"budget_id": str(budget_id)}, project_id=project_id, user_id=user_id
     )
     return serialize.row(row, "Budget")
+
+
+async def names_of(conn: AsyncConnection, project_ids) -> dict:
+    if not project_ids:
+        return {}
+    rows = await conn.execute(sa.select(p.c.id, p.c.name).where(p.c.id.in_(list(project_ids))))
+    return dict(rows.all())
