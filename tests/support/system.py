@@ -45,6 +45,24 @@ class System:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def service_urls(self) -> dict[str, str]:
+        """Each service's own address (`prodtrack up` picks free ports), read from its
+        children's command lines, so a test can call a service behind the gateway's back."""
+        urls = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                if ppid != self.process.pid:
+                    continue
+                argv = (stat.parent / "cmdline").read_bytes().decode().split("\0")
+            except (OSError, ValueError, IndexError):
+                continue
+            if "serve" in argv and "--port" in argv:
+                name = argv[argv.index("serve") + 1]
+                urls[name] = f"http://127.0.0.1:{argv[argv.index('--port') + 1]}"
+        urls.pop("gateway", None)
+        return urls
+
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "prodtrack", *args],

@@ -36,6 +36,16 @@ async def revoke_api_token(request: Request, person_id: uuid.UUID):
     return {"success": True}
 
 
+@router.delete("/persons/{person_id}/tokens")
+async def revoke_all_tokens(request: Request, person_id: uuid.UUID):
+    """A person deactivated or deleted: every session and the API token stop working now
+    (the person:* event does it again later, in case this call never arrives)."""
+    issuer = request.app.state.issuer
+    await issuer.end_sessions(person_id)
+    await issuer.revoke_api_token(person_id)
+    return {"success": True}
+
+
 @router.put("/persons/{person_id}/password")
 async def set_password(request: Request, person_id: uuid.UUID, body: PasswordBody):
     async with request.app.state.db.write() as conn:

@@ -5,6 +5,7 @@ for every action is admin-only; shared vocabularies (statuses, types, department
 are readable by everyone; production objects are readable by their project's team.
 """
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from libs.common import permissions as p
 from libs.common.errors import WrongParameter
 from services.data import tables as t
+from services.data.crud import credentials
 from services.data.store import day_offs, project_hooks
 
 
@@ -82,6 +84,9 @@ class Model:
     # row, hook values) -> extra fields merged into the answer (e.g. `first_episode_id`).
     after_create: Callable[..., Awaitable[dict]] | None = None
     after_update: Callable[..., Awaitable[dict]] | None = None
+    # Run once the write has committed, for calls to other services: (app state, action
+    # "new"/"update"/"delete", row, request body) -> extra fields merged into the answer.
+    after_commit: Callable[..., Awaitable[dict]] | None = None
 
     @property
     def event_name(self) -> str:
@@ -106,13 +111,14 @@ def _hex_color(*names: str):
 
 
 def _person_checks(values: dict, creating: bool) -> dict:
-    if values.get("password", "absent") is None:
-        values.pop("password")
-    if "password" in values:
-        raise WrongParameter(
-            "Passwords are set with POST /actions/persons/{person_id}/change-password.",
-            field="password",
-        )
+    # A password in a new person's body goes to auth once the person exists (Zou hashes
+    # it on create); on update Zou drops it.
+    password = values.get("password")
+    if creating and password is not None and not isinstance(password, str):
+        raise WrongParameter("Password must be a string.", field="password")
+    expires = values.get("expiration_date")
+    if creating and isinstance(expires, str) and expires[:10] < dt.date.today().isoformat():
+        raise WrongParameter("Expiration date can't be in the past.", field="expiration_date")
     email = values.get("email")
     if email is not None:
         if not isinstance(email, str) or "@" not in email.strip():
@@ -321,7 +327,7 @@ MODELS: list[Model] = [
         relations={"departments": Relation(t.department_link, "person_id", "department_id")},
         owner="id",
         hidden=PERSON_SECRETS,
-        protected=PERSON_PREVIEW,
+        protected=PERSON_PREVIEW | {"password"},
         admin_writes=frozenset(
             {"role", "departments", "is_bot", "active", "archived", "studio_id", "email"}
         ),
@@ -329,6 +335,7 @@ MODELS: list[Model] = [
         view=_person_view,
         filter_view=lambda caller: None if caller.user.has_at_least("manager") else PERSON_FILTERS,
         list_filter=_person_list_filter,
+        after_commit=credentials.after_person_write,
     ),
     Model(
         "playlists",

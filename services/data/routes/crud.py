@@ -58,6 +58,8 @@ def _routes(model: Model) -> None:
                     extra = await model.after_create(conn, outbox, caller, row, hooked)
                     row = await store.get_row(conn, model, row["id"])
                 shaped = await store.present(conn, model, caller, row)
+        if model.after_commit is not None:
+            extra |= await model.after_commit(request.app.state, "new", row, body)
         return JSONResponse({**shaped, **extra}, status_code=201)
 
     async def get_one(request: Request, instance_id: str, caller: CallerDep):
@@ -87,7 +89,9 @@ def _routes(model: Model) -> None:
                 if model.after_update is not None:
                     extra = await model.after_update(conn, outbox, caller, row, hooked)
                 shaped = await store.present(conn, model, caller, row, relations=bool(links))
-                return {**shaped, **extra}
+        if model.after_commit is not None:
+            extra |= await model.after_commit(request.app.state, "update", row, body)
+        return {**shaped, **extra}
 
     async def delete(request: Request, instance_id: str, caller: CallerDep):
         row_id = _instance_id(instance_id)
@@ -98,6 +102,8 @@ def _routes(model: Model) -> None:
                     raise NotFound()
                 access.delete.check(caller, store.target(model, row))
                 await store.delete(conn, request.app.state.outbox, model, caller, row)
+        if model.after_commit is not None:
+            await model.after_commit(request.app.state, "delete", row, None)
         return Response(status_code=204)
 
     base = f"/data/{model.path}"
