@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from libs.common.errors import Forbidden, WrongParameter
 from services.data import serialize
 from services.data.routes.crud import CallerDep
+from services.data.store import attachments
 from services.data.store import comments as store
 from services.data.tables import person
 from services.data.work import (
@@ -24,28 +25,37 @@ from services.data.work import (
 router = APIRouter(tags=["comments"])
 
 
-async def read_body(request: Request) -> dict:
-    """JSON, or the form Kitsu sends when a comment carries attachments."""
+async def read_form(request: Request) -> tuple[dict, list[attachments.Upload]]:
+    """JSON, or the form Kitsu sends when a comment carries attachments (and its files)."""
     kind = request.headers.get("content-type", "")
     if kind.startswith("multipart/form-data") or kind.startswith(
         "application/x-www-form-urlencoded"
     ):
         form = await request.form()
         body = {k: v for k, v in form.items() if isinstance(v, str)}
+        uploads = [
+            attachments.Upload(v.filename or "file", v.content_type, v.size or 0)
+            for _, v in form.multi_items()
+            if not isinstance(v, str)
+        ]
         for key in ("checklist", "links"):
             if isinstance(body.get(key), str):
                 try:
                     body[key] = json.loads(body[key])
                 except ValueError:
                     raise validation_error(key, message="Input should be a valid list") from None
-        return body
+        return body, uploads
     raw = await request.body()
     if not raw:
-        return {}
+        return {}, []
     try:
-        return body_dict(json.loads(raw))
+        return body_dict(json.loads(raw)), []
     except ValueError:
         raise WrongParameter("The body is not valid JSON.") from None
+
+
+async def read_body(request: Request) -> dict:
+    return (await read_form(request))[0]
 
 
 def _bool(value) -> bool:
@@ -70,7 +80,9 @@ async def _author(conn, person_id: uuid.UUID) -> dict:
     return serialize.person(row)
 
 
-async def post_comment(request: Request, caller, task_id: uuid.UUID, body: dict) -> dict:
+async def post_comment(
+    request: Request, caller, task_id: uuid.UUID, body: dict, uploads: list | None = None
+) -> dict:
     if "task_status_id" not in body or body.get("task_status_id") in (None, ""):
         raise validation_error("task_status_id")
     status_id = uuid_of(body["task_status_id"], "task_status_id")
@@ -112,6 +124,7 @@ async def post_comment(request: Request, caller, task_id: uuid.UUID, body: dict)
             links=links,
             for_client=for_client,
             created_at=created_at,
+            uploads=uploads or [],
         )
 
 
@@ -130,8 +143,8 @@ def _can_comment(caller, facts: dict, status: dict) -> bool:
 
 @router.post("/actions/tasks/{task_id}/comment", status_code=201)
 async def comment_task(task_id: str, request: Request, caller: CallerDep):
-    body = await read_body(request)
-    return await post_comment(request, caller, uuid_of(task_id), body)
+    body, uploads = await read_form(request)
+    return await post_comment(request, caller, uuid_of(task_id), body, uploads)
 
 
 @router.post("/actions/projects/{project_id}/tasks/comment-many", status_code=201)
@@ -219,7 +232,7 @@ async def ack_comment(task_id: str, comment_id: str, request: Request, caller: C
 @router.post("/data/tasks/{task_id}/comments/{comment_id}/reply")
 async def reply_comment(task_id: str, comment_id: str, request: Request, caller: CallerDep):
     tid, cid = uuid_of(task_id), uuid_of(comment_id)
-    body = await read_body(request)
+    body, uploads = await read_form(request)
     text = body.get("text")
     if not isinstance(text, str):
         raise validation_error("text")
@@ -230,7 +243,7 @@ async def reply_comment(task_id: str, comment_id: str, request: Request, caller:
         found = await store.raw(conn, cid, lock=True)
         if found["object_id"] != tid:
             raise WrongParameter("This comment does not belong to this task.")
-        return await store.reply(conn, app.outbox, found, facts, text, caller.user.id)
+        return await store.reply(conn, app.outbox, found, facts, text, caller.user.id, uploads)
 
 
 @router.delete("/data/tasks/{task_id}/comments/{comment_id}/reply/{reply_id}")
@@ -253,10 +266,10 @@ async def delete_reply(
 
 @router.get("/data/projects/{project_id}/attachment-files")
 async def project_attachment_files(project_id: str, request: Request, caller: CallerDep):
-    # Attachment records are the media service's; data knows none of them yet.
     pid = uuid_of(project_id)
     check_project(caller, pid)
-    return []
+    async with request.app.state.db.read() as conn:
+        return await attachments.for_project(conn, pid)
 
 
 @router.get("/data/tasks/{task_id}/attachment-files")
@@ -264,5 +277,5 @@ async def task_attachment_files(task_id: str, request: Request, caller: CallerDe
     tid = uuid_of(task_id)
     async with request.app.state.db.read() as conn:
         facts = await store.task_facts(conn, tid)
-    check_project(caller, facts["project_id"])
-    return []
+        check_project(caller, facts["project_id"])
+        return await attachments.for_task(conn, tid)

@@ -15,8 +15,10 @@ from libs.common.columns import utcnow
 from libs.common.errors import Forbidden, NotFound, WrongParameter
 from libs.common.events import Outbox
 from services.data import serialize
+from services.data.store import attachments
 from services.data.store import tasks as task_store
 from services.data.tables import (
+    attachment_file,
     comment,
     comment_acknoledgments,
     comment_department_mentions,
@@ -235,6 +237,7 @@ async def create(
     links: list | None = None,
     for_client: bool = False,
     created_at: dt.datetime | None = None,
+    uploads: list[attachments.Upload] | None = None,
 ) -> dict:
     """Posts a comment on a task (facts locked by the caller) and applies its status."""
     check_retake_cap(facts, status)
@@ -366,7 +369,8 @@ async def create(
                 project_id,
             )
         )
-    await emit_all(conn, outbox, events, by)
+    files, file_events = await attachments.record(conn, comment_id, project_id, uploads or [])
+    await emit_all(conn, outbox, events + file_events, by)
 
     out = serialize.row(row, "Comment")
     out.update(
@@ -374,7 +378,7 @@ async def create(
         mentions=[str(p) for p in people],
         department_mentions=[str(d) for d in departments],
         acknowledgements=[],
-        attachment_files=[],
+        attachment_files=files,
         task_status=serialize.row(status, "TaskStatus"),
         person=author,
     )
@@ -438,7 +442,7 @@ async def _previews_of(conn: AsyncConnection, comment_ids: list) -> dict:
     return out
 
 
-def _shape_listed(r: Any, previews: dict) -> dict:
+def _shape_listed(r: Any, previews: dict, files: dict | None = None) -> dict:
     out = serialize.row({k: v for k, v in r.items() if not k.startswith("_")}, "Comment")
     full_name = f"{r['_first_name'] or ''} {r['_last_name'] or ''}".strip()
     out["person"] = {
@@ -456,7 +460,7 @@ def _shape_listed(r: Any, previews: dict) -> dict:
         "id": serialize.value(r["task_status_id"]),
     }
     out["previews"] = previews.get(r["id"], [])
-    out["attachment_files"] = []
+    out["attachment_files"] = (files or {}).get(r["id"], [])
     return out
 
 
@@ -468,8 +472,10 @@ async def for_task(conn: AsyncConnection, task_id: uuid.UUID, client: bool, mana
     elif not manager:
         statement = statement.where(person.c.role != "client")
     rows = list((await conn.execute(statement.order_by(comment.c.created_at.desc()))).mappings())
-    previews = await _previews_of(conn, [r["id"] for r in rows])
-    return [_shape_listed(r, previews) for r in rows]
+    ids = [r["id"] for r in rows]
+    previews = await _previews_of(conn, ids)
+    files = await attachments.map_for_comments(conn, ids)
+    return [_shape_listed(r, previews, files) for r in rows]
 
 
 async def for_project(
@@ -484,8 +490,10 @@ async def for_project(
     if limit:
         statement = statement.limit(limit).offset(max(page - 1, 0) * limit)
     rows = list((await conn.execute(statement)).mappings())
-    previews = await _previews_of(conn, [r["id"] for r in rows])
-    return [_shape_listed(r, previews) for r in rows]
+    ids = [r["id"] for r in rows]
+    previews = await _previews_of(conn, ids)
+    files = await attachments.map_for_comments(conn, ids)
+    return [_shape_listed(r, previews, files) for r in rows]
 
 
 async def get(conn: AsyncConnection, comment_id: uuid.UUID, task_id: uuid.UUID | None = None):
@@ -494,7 +502,8 @@ async def get(conn: AsyncConnection, comment_id: uuid.UUID, task_id: uuid.UUID |
     if found is None or (task_id is not None and found["object_id"] != task_id):
         raise NotFound()
     previews = await _previews_of(conn, [comment_id])
-    return _shape_listed(found, previews)
+    files = await attachments.map_for_comments(conn, [comment_id])
+    return _shape_listed(found, previews, files)
 
 
 async def raw(conn: AsyncConnection, comment_id: uuid.UUID, lock: bool = False) -> dict:
@@ -539,6 +548,7 @@ async def reply(
     facts: dict,
     text: str,
     author_id: uuid.UUID,
+    uploads: list[attachments.Upload] | None = None,
 ) -> dict:
     now = utcnow()
     entry = {
@@ -588,7 +598,12 @@ async def reply(
             )
             for v in values
         ]
-    await emit_all(conn, outbox, events, author_id)
+    files, file_events = await attachments.record(
+        conn, found["id"], facts["project_id"], uploads or [], uuid.UUID(entry["id"])
+    )
+    if files:
+        entry["attachment_files"] = files
+    await emit_all(conn, outbox, events + file_events, author_id)
     return entry
 
 
@@ -605,12 +620,17 @@ async def delete_reply(
     await conn.execute(
         sa.update(comment).where(comment.c.id == found["id"]).values(replies=remaining)
     )
-    await conn.execute(
+    for statement in (
         sa.delete(notification).where(
             notification.c.comment_id == found["id"],
             notification.c.reply_id == uuid.UUID(reply_id),
-        )
-    )
+        ),
+        sa.delete(attachment_file).where(
+            attachment_file.c.comment_id == found["id"],
+            attachment_file.c.reply_id == uuid.UUID(reply_id),
+        ),
+    ):
+        await conn.execute(statement)
     await emit_all(
         conn,
         outbox,
@@ -639,6 +659,7 @@ async def delete(
         sa.delete(comment_department_mentions).where(comment_department_mentions.c.comment == cid),
         sa.delete(comment_acknoledgments).where(comment_acknoledgments.c.comment == cid),
         sa.delete(comment_preview_link).where(comment_preview_link.c.comment == cid),
+        sa.delete(attachment_file).where(attachment_file.c.comment_id == cid),
         sa.delete(comment).where(comment.c.id == cid),
     ):
         await conn.execute(statement)
