@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.common.errors import Forbidden, MalformedId, WrongParameter
@@ -150,3 +151,43 @@ async def emit_all(conn: AsyncConnection, outbox: Outbox, events: list[Event], u
         )
     if rows:
         await conn.execute(outbox.table.insert(), rows)
+
+
+# --- Pages ---------------------------------------------------------------------------
+
+RECORDS_PER_PAGE = 100
+
+
+def page_of(raw: str | None, name: str = "page", default: int = -1) -> int:
+    """Zou's integer query parameters: 400 naming the parameter when not an integer."""
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise WrongParameter(f"{name} must be an integer.") from None
+
+
+async def paginated(conn: AsyncConnection, statement, page: int, shape, limit: int = 0):
+    """Zou's get_paginated_results: every row below page 1, else the page's envelope."""
+    if page < 1:
+        return [shape(r) for r in (await conn.execute(statement)).mappings()]
+    limit = limit or RECORDS_PER_PAGE
+    total = (
+        await conn.execute(
+            sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+        )
+    ).scalar()
+    offset = (page - 1) * limit
+    rows = []
+    if total >= offset:
+        found = await conn.execute(statement.limit(limit).offset(offset))
+        rows = [shape(r) for r in found.mappings()]
+    return {
+        "data": rows,
+        "total": total,
+        "nb_pages": -(-total // limit),
+        "limit": limit,
+        "offset": offset,
+        "page": page,
+    }

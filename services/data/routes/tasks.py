@@ -10,6 +10,7 @@ from libs.common.errors import Forbidden, NotFound, WrongParameter
 from services.data.routes.crud import CallerDep
 from services.data.store import tasks as store
 from services.data.store import time_spents
+from services.data.store import user as user_store
 from services.data.tables import entity, person, task
 from services.data.work import (
     body_dict,
@@ -364,3 +365,35 @@ async def task_time_spents_of_date(task_id: str, date: str, request: Request, ca
         found = await store.get(conn, tid)
         check_project(caller, found["project_id"])
         return await time_spents.for_task(conn, tid, day)
+
+
+# --- Schedule ---------------------------------------------------------------------------------
+
+
+@router.get("/data/persons/task-dates")
+async def persons_task_dates(request: Request, caller: CallerDep):
+    raw = (request.query_params.get("project_id") or "").strip() or None
+    project_id = None
+    if raw is not None:
+        try:
+            project_id = uuid.UUID(raw)
+        except ValueError:
+            raise WrongParameter("Invalid project_id.") from None
+    async with request.app.state.db.read() as conn:
+        busy = None
+        if project_id is not None:
+            if not caller.is_admin:
+                if not caller.user.has_at_least("supervisor"):
+                    raise Forbidden()
+                caller.check_project(project_id)
+            project_ids = [project_id]
+        elif caller.is_admin:
+            project_ids = await user_store.open_project_ids(conn, caller.user.id, True)
+        else:
+            if not caller.user.has_at_least("supervisor"):
+                raise Forbidden()
+            # Other open productions only show as anonymous busy periods.
+            project_ids = await user_store.open_project_ids(conn, caller.user.id, False)
+            every_open = await user_store.open_project_ids(conn, caller.user.id, True)
+            busy = [p for p in every_open if p not in set(project_ids)]
+        return await store.persons_task_dates(conn, project_ids, busy)

@@ -404,3 +404,56 @@ async def list_where(conn: AsyncConnection, *conditions, order=None) -> list[dic
         statement = statement.order_by(*order)
     rows = await conn.execute(statement)
     return [shape(r) for r in rows.mappings()]
+
+
+async def persons_task_dates(
+    conn: AsyncConnection, project_ids: list, busy_project_ids: list | None = None
+) -> list[dict]:
+    """Per active person, the first start and last due date of their tasks in these
+    projects; tasks of `busy_project_ids` only as merged, anonymous busy periods."""
+
+    def assigned(*conditions):
+        return (
+            sa.select(task_person_link.c.person_id, *conditions)
+            .join(task, task.c.id == task_person_link.c.task_id)
+            .join(person, person.c.id == task_person_link.c.person_id)
+            .where(person.c.active.is_(True))
+        )
+
+    statement = assigned(sa.func.min(task.c.start_date), sa.func.max(task.c.due_date)).where(
+        task.c.project_id.in_(project_ids)
+    )
+    entries: dict[str, dict] = {}
+    for person_id, first, last in await conn.execute(
+        statement.group_by(task_person_link.c.person_id)
+    ):
+        entries[str(person_id)] = {
+            "person_id": str(person_id),
+            "min_date": serialize.value(first),
+            "max_date": serialize.value(last),
+            "busy_periods": [],
+        }
+    if busy_project_ids:
+        periods: dict[str, list] = {}
+        rows = await conn.execute(
+            assigned(task.c.start_date, task.c.due_date).where(
+                task.c.project_id.in_(busy_project_ids),
+                task.c.start_date.is_not(None),
+                task.c.due_date.is_not(None),
+            )
+        )
+        for person_id, start, end in rows:
+            periods.setdefault(str(person_id), []).append((start, end))
+        for person_id, intervals in periods.items():
+            merged: list[list] = []
+            for start, end in sorted(intervals):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            entry = entries.setdefault(
+                person_id,
+                {"person_id": person_id, "min_date": None, "max_date": None, "busy_periods": []},
+            )
+            entry["busy_periods"] = [{"start_date": str(s), "end_date": str(e)} for s, e in merged]
+    return list(entries.values())
