@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from prodtrack.embedded import free_port
-from tests.support import system as system_support
+from tests.support.infra import fresh_database, nats_server
 from tests.support.system import ADMIN_EMAIL, start_system, stop_system
 
 PASSWORD = "first-password-1"
@@ -67,32 +67,21 @@ def mailbox():
 
 
 @pytest.fixture(scope="module")
-def system(pg_server, mailbox, tmp_path_factory, monkeypatch_module):
+def system(pg_server, mailbox, tmp_path_factory):
     """This module's own prodtrack, sending mail to the test SMTP server."""
-    from tests.support.infra import fresh_database, nats_server
-
     extra = {
         "PRODTRACK_SMTP_HOST": "127.0.0.1",
         "PRODTRACK_SMTP_PORT": str(mailbox[1]),
         "PRODTRACK_PUBLIC_URL": "http://kitsu.test",
         "PRODTRACK_LOGIN_FAILURES_PER_ADDRESS": str(LOGIN_FAILURES_ALLOWED),
     }
-    base_env = system_support.system_env
-    monkeypatch_module.setattr(
-        system_support, "system_env", lambda *args: {**base_env(*args), **extra}
-    )
     with fresh_database(pg_server) as database_url, nats_server() as (nats_url, _):
-        running = start_system(database_url, nats_url, tmp_path_factory.mktemp("auth"))
+        data_dir = tmp_path_factory.mktemp("auth")
+        running = start_system(database_url, nats_url, data_dir, extra_env=extra)
         try:
             yield running
         finally:
             stop_system(running)
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 @pytest.fixture(scope="module")
@@ -454,21 +443,6 @@ def test_every_auth_route_answers(system, admin, anonymous):
         "FIDO not enabled."
     )
     assert admin.put("/auth/totp").status_code == 200
-
-
-def test_bot_token_works_until_revoked(system, admin):
-    created = admin.post(
-        "/data/persons",
-        json={"first_name": "Bot", "last_name": tag(), "is_bot": True, "role": "user"},
-    )
-    if created.status_code != 201 or "access_token" not in created.json():
-        pytest.skip("POST /data/persons does not hand out bot tokens yet (data's CRUD)")
-    bot = created.json()
-    with system.client(bot["access_token"]) as client:
-        assert client.get("/data/events/last").status_code != 401
-        regenerated = admin.put(f"/data/persons/{bot['id']}", json={"expiration_date": None})
-        assert regenerated.status_code == 200
-        assert client.get("/data/events/last").status_code == 401
 
 
 def test_deactivated_person_loses_its_sessions(system, admin):

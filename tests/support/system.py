@@ -97,10 +97,15 @@ def system_env(database_url: str | None, nats_url: str | None, data_dir: Path) -
 
 
 def start_system(
-    database_url: str | None, nats_url: str | None, data_dir: Path, timeout: float = 180
+    database_url: str | None,
+    nats_url: str | None,
+    data_dir: Path,
+    timeout: float = 180,
+    extra_env: dict[str, str] | None = None,
 ) -> System:
+    """`extra_env`: PRODTRACK_* settings of this system only (SMTP server, enforced 2FA...)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = system_env(database_url, nats_url, data_dir)
+    env = {**system_env(database_url, nats_url, data_dir), **(extra_env or {})}
     port = free_port()
     log_path = data_dir / "prodtrack.log"
     log = log_path.open("ab")
