@@ -3,11 +3,13 @@
 import json
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from libs.common.errors import NotFound, WrongParameter
-from services.data.routes.production_access import ViewerDep, flag, uid
+from services.data.routes.production_access import ViewerDep, flag, json_body, uid
 from services.data.store import entities as store
 from services.data.store import projects as projects_store
+from services.data.store import tasks as tasks_store
 
 router = APIRouter(tags=["entities"])
 REMOVABLE = ("Shot", "Edit", "Concept", "Asset")
@@ -75,3 +77,44 @@ async def entity_time_spents(request: Request, entity_id: str, viewer: ViewerDep
     row = await _entity(request, viewer, entity_id)
     async with db(request).read() as conn:
         return await store.time_spents_of(conn, row["id"])
+
+
+@router.get("/data/entities/{entity_id}/news")
+async def entity_news(request: Request, entity_id: str, viewer: ViewerDep):
+    row = await _entity(request, viewer, entity_id)
+    async with db(request).read() as conn:
+        return await store.news_of(conn, row["id"])
+
+
+@router.get("/data/entities/{entity_id}/entities-linked/with-tasks")
+async def entities_linked_with_tasks(request: Request, entity_id: str, viewer: ViewerDep):
+    row = await _entity(request, viewer, entity_id)
+    async with db(request).read() as conn:
+        return await store.linked_with_tasks(conn, row["id"])
+
+
+def _task_type_ids(body: dict) -> list:
+    raw = body.get("task_type_ids", [])
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise WrongParameter("task_type_ids must be a list of task type ids.")
+    try:
+        return [uid(v) for v in raw]
+    except WrongParameter:
+        raise WrongParameter("task_type_ids must only contain valid ids.") from None
+
+
+@router.post("/data/entities/{entity_id}/tasks")
+async def create_entity_tasks(request: Request, entity_id: str, viewer: ViewerDep):
+    row = await _entity(request, viewer, entity_id)
+    viewer.block_vendor(row["project_id"])
+    viewer.block_client(row["project_id"])
+    requested = _task_type_ids(await json_body(request))
+    created = []
+    async with db(request).write() as conn:
+        task_types = await store.task_types_to_create(conn, row, requested)
+        target = [{"id": row["id"], "type_name": row["_type_name"]}]
+        for type_row in task_types:
+            created += await tasks_store.create_for_entities(
+                conn, request.app.state.outbox, type_row, target, viewer.id
+            )
+    return JSONResponse(created, status_code=201)

@@ -492,3 +492,23 @@ async def shot_preview_files(request: Request, shot_id: str, viewer: ViewerDep):
 
 task_route("/data/assets/{entity_id}/tasks", "Asset", lambda i: [e.c.id == i])
 task_route("/data/assets/{entity_id}/task-types", "Asset", lambda i: [e.c.id == i], True)
+
+
+@router.post("/actions/projects/{project_id}/task-types/{task_type_id}/set-shot-nb-frames")
+async def set_shot_nb_frames(
+    request: Request, project_id: str, task_type_id: str, viewer: ViewerDep
+):
+    try:
+        pid, type_id = uid(project_id), uid(task_type_id)
+    except WrongParameter:
+        raise WrongParameter("Invalid project or task type id") from None
+    viewer.check_manager(pid)
+    episode = request.query_params.get("episode_id") or None
+    try:
+        episode_id = uid(episode, required=False)
+    except WrongParameter:
+        raise WrongParameter("Invalid episode id") from None
+    async with db(request).write() as conn:
+        if not await projects_store.exists(conn, pid):
+            raise NotFound()
+        return await store.set_frames_from_previews(conn, pid, type_id, episode_id)

@@ -12,6 +12,7 @@ from libs.common.errors import NotFound, WrongParameter
 from libs.common.events import Outbox
 from services.data import serialize
 from services.data import tables as t
+from services.data.store import news
 
 BASE_TYPES = ("Shot", "Sequence", "Episode", "Scene", "Edit", "Concept", "ConceptFolder")
 e = t.entity
@@ -414,3 +415,199 @@ async def link_to_scene(conn, outbox, shot: dict, scene: dict, user_id, add: boo
         user_id=user_id,
     )
     return row
+
+
+# --- Linked entities, news, frames from previews -----------------------------------------
+
+LINKED_TASK_COLUMNS = (
+    "id duration due_date end_date entity_id estimation last_comment_date nb_assets_ready "
+    "priority real_start_date retake_count start_date task_status_id task_type_id assigner_id"
+).split()
+
+
+async def linked_with_tasks(conn, concept_id) -> list[dict]:
+    """Entities a concept is linked to, each with its tasks (Zou's board task fields)."""
+    concept = t.entity_concept_link
+    linked = sa.select(concept.c.entity_in_id).where(concept.c.entity_out_id == concept_id)
+    concepts = (
+        sa.select(sa.func.array_agg(concept.c.entity_out_id))
+        .where(concept.c.entity_in_id == e.c.id)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(
+            e,
+            t.entity_type.c.name.label("_type_name"),
+            t.project.c.name.label("project_name"),
+            concepts.label("_concepts"),
+        )
+        .join(t.entity_type, t.entity_type.c.id == e.c.entity_type_id)
+        .join(t.project, t.project.c.id == e.c.project_id)
+        .where(e.c.id.in_(linked))
+        .order_by(e.c.name)
+    )
+    out, by_id = [], {}
+    for row in (await conn.execute(statement)).mappings():
+        data = row["data"] or {}
+        item = {
+            key: serialize.value(row[key])
+            for key in (
+                "canceled description entity_type_id id name nb_frames parent_id "
+                "preview_file_id project_id project_name source_id nb_entities_out "
+                "is_casting_standby updated_at created_at created_by"
+            ).split()
+        }
+        item.update(
+            data=data,
+            fps=data.get("fps"),
+            frame_in=data.get("frame_in"),
+            frame_out=data.get("frame_out"),
+            tasks=[],
+            entity_concept_links=[str(c) for c in row["_concepts"] or []],
+            type=kind_of(row["_type_name"]),
+        )
+        out.append(item)
+        by_id[row["id"]] = item
+    if not by_id:
+        return out
+    task, assignee = t.task, t.task_person_link
+    assignees = (
+        sa.select(sa.func.array_agg(assignee.c.person_id))
+        .where(assignee.c.task_id == task.c.id)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(*(task.c[name] for name in LINKED_TASK_COLUMNS), assignees.label("assignees"))
+        .where(task.c.entity_id.in_(list(by_id)))
+        .order_by(task.c.created_at)
+    )
+    for row in (await conn.execute(statement)).mappings():
+        shaped = {key: serialize.value(v) for key, v in row.items()}
+        shaped["priority"] = shaped["priority"] or 0
+        shaped["assignees"] = shaped["assignees"] or []
+        by_id[row["entity_id"]]["tasks"].append(shaped)
+    return out
+
+
+NEWS_LIMIT = 2000
+
+
+async def news_of(conn, entity_id) -> dict:
+    """The news of an entity's tasks, newest first, as one page of Zou's feed."""
+    statement = news._select().where(t.task.c.entity_id == entity_id)
+    found = await conn.execute(
+        statement.order_by(t.news.c.created_at.desc(), t.news.c.id.desc()).limit(NEWS_LIMIT)
+    )
+    data = [news._shape(r) for r in found.mappings()]
+    total = (
+        await conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.news)
+            .join(t.task, t.task.c.id == t.news.c.task_id)
+            .where(t.task.c.entity_id == entity_id)
+        )
+    ).scalar()
+    return {
+        "data": data,
+        "total": total,
+        "nb_pages": -(-total // NEWS_LIMIT),
+        "limit": NEWS_LIMIT,
+        "offset": 0,
+        "page": 1,
+    }
+
+
+async def set_frames_from_previews(conn, project_id, task_type_id, episode_id=None) -> list:
+    """Each shot's frame count from the duration of its task type's latest preview."""
+    shot, task, pf = e, t.task, t.preview_file
+    fps = (
+        await conn.execute(sa.select(t.project.c.fps).where(t.project.c.id == project_id))
+    ).scalar()
+    try:
+        rate = float(fps or 25)
+    except ValueError:
+        rate = 25.0
+    latest = (
+        sa.select(shot.c.id, pf.c.duration)
+        .distinct(shot.c.id)
+        .join(task, task.c.entity_id == shot.c.id)
+        .join(pf, pf.c.task_id == task.c.id)
+        .where(
+            shot.c.project_id == project_id,
+            of_type("Shot"),
+            task.c.task_type_id == task_type_id,
+        )
+        .order_by(shot.c.id, pf.c.created_at.desc())
+    )
+    if episode_id is not None:
+        latest = latest.where(in_episode(episode_id))
+    updates = [
+        {"id": str(shot_id), "nb_frames": round((duration or 0) * rate)}
+        for shot_id, duration in (await conn.execute(latest)).all()
+    ]
+    for update in updates:
+        await conn.execute(
+            sa.update(e)
+            .where(e.c.id == uuid.UUID(update["id"]))
+            .values(nb_frames=update["nb_frames"])
+        )
+    return updates
+
+
+async def task_types_to_create(conn, entity: dict, requested: list) -> list[dict]:
+    """The task types to give an entity: those asked for, checked against the project's
+    task types, the asset type's workflow and each type's `for_entity`; else all of them."""
+    tt = t.task_type
+    kind = entity["_kind"]
+    enabled = set(
+        (
+            await conn.execute(
+                sa.select(t.project_task_type_link.c.task_type_id).where(
+                    t.project_task_type_link.c.project_id == entity["project_id"]
+                )
+            )
+        ).scalars()
+    )
+    workflow = None
+    if kind == "Asset":
+        link = t.task_type_asset_type_link
+        workflow = (
+            set(
+                (
+                    await conn.execute(
+                        sa.select(link.c.task_type_id).where(
+                            link.c.asset_type_id == entity["entity_type_id"]
+                        )
+                    )
+                ).scalars()
+            )
+            or None
+        )
+    if not requested:
+        candidates = enabled if workflow is None else enabled & workflow
+        found = await conn.execute(sa.select(tt).where(tt.c.id.in_(candidates)).order_by(tt.c.name))
+        return [dict(r) for r in found.mappings() if not r["for_entity"] or r["for_entity"] == kind]
+    found = {
+        r["id"]: dict(r)
+        for r in (await conn.execute(sa.select(tt).where(tt.c.id.in_(requested)))).mappings()
+    }
+    out = []
+    for type_id_ in requested:
+        row = found.get(type_id_)
+        if row is None:
+            raise NotFound("Task type", type_id_)
+        if row["for_entity"] and row["for_entity"] != kind:
+            raise WrongParameter(
+                f"Task type {type_id_} is for {row['for_entity']} entities, got {kind}."
+            )
+        if type_id_ not in enabled:
+            raise WrongParameter(
+                f"Task type {type_id_} is not enabled in project {entity['project_id']}."
+            )
+        if workflow is not None and type_id_ not in workflow:
+            raise WrongParameter(
+                f"Task type {type_id_} is not in the workflow of asset type "
+                f"{entity['entity_type_id']}."
+            )
+        out.append(row)
+    return out
