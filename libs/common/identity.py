@@ -9,7 +9,7 @@ import structlog
 from fastapi import Depends, Request
 
 from libs.common import tokens
-from libs.common.errors import Forbidden, TokenError
+from libs.common.errors import Forbidden, TokenError, Unauthorized
 
 ACCESS_COOKIE = "access_token_cookie"
 REFRESH_COOKIE = "refresh_token_cookie"
@@ -39,6 +39,19 @@ class TwoFactorSetupRequired(Forbidden):
             "Please configure 2FA before accessing the API.",
             two_factor_authentication_required=True,
         )
+
+
+# Zou's answers to a preview account outside its window, or trying to write.
+PREVIEW_CLOSED = (
+    "The server could not verify that you are authorized to access the URL requested. You "
+    "either supplied the wrong credentials (e.g. a bad password), or your browser doesn't "
+    "understand how to supply the credentials required."
+)
+PREVIEW_READ_ONLY = (
+    "You don't have the permission to access the requested resource. It is either "
+    "read-protected or not readable by the server."
+)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,8 @@ async def current_principal(request: Request) -> Principal:
     principal = verify(state.keys.public_key(), token)
     if state.revocations.is_revoked(principal.jti):
         raise TokenError("Token has been revoked")
+    if principal.claims.get("preview_project_id"):
+        await check_preview_session(request, principal)
     if principal.claims.get("requires_2fa_setup"):
         path = request.url.path.removeprefix("/api")
         if path not in TWO_FACTOR_SETUP_PATHS:
@@ -95,6 +110,18 @@ async def current_principal(request: Request) -> Principal:
     request.state.principal = principal
     structlog.contextvars.bind_contextvars(user_id=str(principal.id))
     return principal
+
+
+async def check_preview_session(request: Request, principal: "Principal") -> None:
+    """A production's preview account (tokens carry `preview_project_id`) reads only, and
+    only while its access window is open; the window is read from the owner each time,
+    because a manager extends it without revoking anything."""
+    people = request.app.state.people
+    person = await getattr(people, "fresh", people.get)(principal.id)
+    if person is None or not person.preview_window_open(principal.claims.get("iat")):
+        raise Unauthorized(PREVIEW_CLOSED)
+    if request.method not in READ_METHODS:
+        raise Forbidden(PREVIEW_READ_ONLY)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -5,6 +5,7 @@ events and, on a miss, ask data once over its internal API (a person created on 
 previous request is known at once).
 """
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +30,14 @@ class Person:
     is_bot: bool = False
     departments: tuple[uuid.UUID, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # A production's preview account: read-only, and only while its window is open.
+    preview_project_id: uuid.UUID | None = None
+    preview_opened_at: dt.datetime | None = None
+    preview_open_until: dt.datetime | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Person":
+        preview = data.get("preview_project_id")
         return cls(
             id=uuid.UUID(str(data.get("person_id") or data["id"])),
             email=data.get("email"),
@@ -39,7 +45,30 @@ class Person:
             active=bool(data.get("active", True)),
             is_bot=bool(data.get("is_bot", False)),
             departments=tuple(uuid.UUID(str(d)) for d in data.get("departments") or ()),
+            preview_project_id=uuid.UUID(str(preview)) if preview else None,
+            preview_opened_at=_naive_utc(data.get("preview_opened_at")),
+            preview_open_until=_naive_utc(data.get("preview_open_until")),
         )
+
+    def preview_window_open(self, issued_at: float | None = None) -> bool:
+        """Zou's rule: open now, and the token was issued after the window opened."""
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        if self.preview_open_until is None or self.preview_open_until < now:
+            return False
+        if issued_at is not None and self.preview_opened_at is not None:
+            opened = self.preview_opened_at.replace(tzinfo=dt.UTC).timestamp()
+            return int(issued_at) >= int(opened)
+        return True
+
+
+def _naive_utc(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def people_table(metadata: sa.MetaData) -> sa.Table:
@@ -76,6 +105,11 @@ class PeopleProjection:
         if person is not None:
             await self._store(person)
         return person
+
+    async def fresh(self, person_id: uuid.UUID) -> Person | None:
+        """The owner's facts as they are now, for what the projection does not keep (a
+        preview account's window, which a manager extends at any time)."""
+        return await self._ask_owner(person_id)
 
     async def _ask_owner(self, person_id: uuid.UUID) -> Person | None:
         async with httpx.AsyncClient(base_url=self.data_url, timeout=5) as client:

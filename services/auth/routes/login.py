@@ -120,6 +120,13 @@ def needs_2fa_setup(request: Request, user: dict[str, Any]) -> bool:
     return not two_factor.enabled(user)
 
 
+def preview_claims(user: dict[str, Any]) -> dict[str, Any]:
+    """A preview account's tokens say so: every service then checks its window and
+    refuses its writes."""
+    project = user.get("preview_project_id")
+    return {"preview_project_id": str(project)} if project else {}
+
+
 @router.post("/auth/login")
 async def login(request: Request, body: Body(LoginBody)):
     try:
@@ -140,10 +147,11 @@ async def login(request: Request, body: Body(LoginBody)):
             {"login": False, "default_password": True, "token": token}, status_code=400
         )
     session = await request.app.state.directory.session(uuid.UUID(user["id"]))
-    claims = {"requires_2fa_setup": True} if needs_2fa_setup(request, user) else {}
+    setup_only = needs_2fa_setup(request, user)
+    claims = {"requires_2fa_setup": True} if setup_only else preview_claims(user)
     pair = await request.app.state.issuer.pair(user["id"], **claims)
     body_out = {"user": user, "organisation": session["organisation"], "login": True, **pair}
-    if claims:
+    if setup_only:
         body_out["two_factor_authentication_required"] = True
     response = JSONResponse(body_out)
     set_cookies(response, request, pair)
@@ -178,7 +186,7 @@ async def refresh_token(request: Request):
     if request.app.state.revocations.is_revoked(principal.jti):
         raise TokenError("Token has been revoked")
     session = await active_person(request, principal.id)
-    claims: dict[str, Any] = {}
+    claims: dict[str, Any] = preview_claims(session["user"])
     if principal.claims.get("skip_2fa_setup"):
         claims["skip_2fa_setup"] = True
     elif needs_2fa_setup(request, session["user"]):
@@ -240,6 +248,7 @@ async def app_login_token(request: Request, body: Body(AppLoginTokenBody)):
     if session is None or not session["user"].get("active", True):
         raise wrong
     claims = {"skip_2fa_setup": True} if grant["skip_2fa_setup"] else {}
+    claims |= preview_claims(session["user"])
     pair = await request.app.state.issuer.pair(grant["person_id"], **claims)
     log.info("user logged in through the browser", person_id=grant["person_id"])
     return {
