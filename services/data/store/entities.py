@@ -611,3 +611,70 @@ async def task_types_to_create(conn, entity: dict, requested: list) -> list[dict
             )
         out.append(row)
     return out
+
+
+# --- Concept folders -----------------------------------------------------------------
+
+
+async def create_concept_folder(conn, outbox, project_id, name, user_id) -> dict:
+    """A project's folder of this name, made (with `concept-folder:new`) when missing."""
+    folder_type = await type_id(conn, "ConceptFolder")
+    found = await rows(
+        conn, e.c.project_id == project_id, e.c.entity_type_id == folder_type, e.c.name == name
+    )
+    if found:
+        return found[0]
+    values = {"project_id": project_id, "entity_type_id": folder_type, "name": name, "data": None}
+    return await create(conn, outbox, values, user_id)
+
+
+async def rename_concept_folder(conn, outbox, folder: dict, name, user_id) -> dict:
+    namesake = await rows(
+        conn,
+        e.c.project_id == folder["project_id"],
+        e.c.entity_type_id == folder["entity_type_id"],
+        e.c.name == name,
+        e.c.id != folder["id"],
+    )
+    if namesake:
+        raise WrongParameter("A concept folder with this name already exists.")
+    return await update(conn, outbox, folder, {"name": name}, user_id)
+
+
+async def move_concepts(conn, outbox, project_id, concept_ids: list, folder_id, user_id) -> list:
+    """Concepts of the project put in a folder (None: the project's root)."""
+    if not concept_ids:
+        return []
+    moved = (
+        await conn.execute(
+            sa.update(e)
+            .where(e.c.id.in_(concept_ids), e.c.project_id == project_id, of_type("Concept"))
+            .values(parent_id=folder_id, updated_at=sa.func.timezone("utc", sa.func.now()))
+            .returning(e.c.id)
+        )
+    ).scalars()
+    moved = [str(i) for i in moved]
+    for concept_id in moved:
+        await outbox.emit(
+            conn,
+            "concept:update",
+            {"concept_id": concept_id},
+            project_id=project_id,
+            user_id=user_id,
+        )
+    return moved
+
+
+async def remove_concept_folder(conn, outbox, folder: dict, user_id) -> None:
+    """Its concepts go back to the project's root, then the folder goes."""
+    inside = await conn.execute(sa.select(e.c.id).where(e.c.parent_id == folder["id"]))
+    await move_concepts(conn, outbox, folder["project_id"], list(inside.scalars()), None, user_id)
+    await delete(conn, outbox, folder, user_id, force=True)
+
+
+async def link_concepts(conn, entity_id, concept_ids: list) -> None:
+    if concept_ids:
+        await conn.execute(
+            sa.insert(t.entity_concept_link),
+            [{"entity_in_id": entity_id, "entity_out_id": c} for c in set(concept_ids)],
+        )

@@ -263,3 +263,45 @@ async def board(conn: AsyncConnection, kind: Board, filters: Filters, extra: dic
         f"FROM data.entity e {kind.joins} WHERE {where}"
     )
     return (await conn.execute(sa.text(statement), params)).scalar()
+
+
+CONCEPT_TASK_FIELDS = (
+    "id duration due_date end_date entity_id estimation last_comment_date nb_assets_ready "
+    "priority real_start_date retake_count start_date task_status_id task_type_id data "
+    "is_subscribed assignees"
+).split()
+CONCEPT_FIELDS = {
+    "canceled": "e.canceled",
+    "data": DATA,
+    "description": "e.description",
+    "entity_type_id": "e.entity_type_id",
+    "fps": f"{DATA} -> 'fps'",
+    "frame_in": f"{DATA} -> 'frame_in'",
+    "frame_out": f"{DATA} -> 'frame_out'",
+    "id": "e.id",
+    "name": "e.name",
+    "nb_frames": "e.nb_frames",
+    "parent_id": "e.parent_id",
+    "preview_file_id": "e.preview_file_id",
+    "preview_file_status": "pf.status",
+    "project_id": "e.project_id",
+    "project_name": "p.name",
+    "source_id": "e.source_id",
+    "nb_entities_out": "e.nb_entities_out",
+    "is_casting_standby": "e.is_casting_standby",
+    "entity_concept_links": (
+        "coalesce((SELECT json_agg(cl.entity_out_id) FROM data.entity_concept_link cl "
+        "WHERE cl.entity_in_id = e.id), '[]'::json)"
+    ),
+    "type": "'Concept'",
+    "updated_at": _date("e.updated_at"),
+    "created_at": _date("e.created_at"),
+    "created_by": "e.created_by",
+}
+CONCEPTS = Board(
+    CONCEPT_FIELDS,
+    CONCEPT_TASK_FIELDS,
+    "JOIN data.project p ON p.id = e.project_id "
+    "LEFT JOIN data.preview_file pf ON pf.id = e.preview_file_id",
+    "e.name",
+)
