@@ -56,6 +56,32 @@ class Settings(BaseSettings):
     preview_accounts_enabled: bool = True
     max_body_mb: int = 2048
 
+    # Passwords (auth). 12 is Zou's cost, so hashes taken over from Zou cost the same;
+    # tests lower it to run faster.
+    bcrypt_rounds: int = 12
+    min_password_length: int = 8
+    # Where users open Kitsu: the links in reset and invitation mails point there.
+    public_url: str = "http://localhost:8080"
+    # Emails whose password nobody else may change or reset (";"-separated, as Zou).
+    protected_accounts: str = ""
+    # Emails spared by the enforced-2FA rule (","-separated, as Zou's 2FA_EXEMPT_USERS).
+    two_fa_exempt_users: str = ""
+
+    # Outgoing mail. No host: messages are written to the log instead. `smtp_tls` is
+    # STARTTLS on a plain connection; `smtp_ssl` opens the connection in TLS (port 465).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_tls: bool = False
+    smtp_ssl: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = "no-reply@prodtrack.local"
+    smtp_timeout: float = 10
+
+    # Failed logins per client address at the gateway (429 past the limit; 0 turns it off).
+    login_failures_per_address: int = 20
+    login_failures_window_seconds: int = 60
+
     def database_url_for(self, service: str) -> str:
         url = getattr(self, f"{service}_database_url", None) or self.database_url
         if not url:
@@ -64,6 +90,14 @@ class Settings(BaseSettings):
 
     def service_url(self, service: str) -> str:
         return getattr(self, f"{service}_url")
+
+    @property
+    def protected(self) -> set[str]:
+        return {e.strip().lower() for e in self.protected_accounts.split(";") if e.strip()}
+
+    @property
+    def exempt_from_2fa(self) -> set[str]:
+        return {e.strip().lower() for e in self.two_fa_exempt_users.split(",") if e.strip()}
 
     @property
     def private_key_path(self) -> Path:

@@ -3,14 +3,14 @@
 from urllib.parse import urlencode
 
 from libs.common.mail import send_mail
-from services.auth.settings import get_auth_settings
+from libs.common.settings import get_settings
 
 
 def reset_link(email: str, token: str, kind: str | None = None) -> str:
     params = {"email": email, "token": token}
     if kind:
         params["type"] = kind
-    base = get_auth_settings().public_url.rstrip("/")
+    base = get_settings().public_url.rstrip("/")
     return f"{base}/reset-change-password?{urlencode(params)}"
 
 

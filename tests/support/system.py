@@ -87,6 +87,8 @@ def system_env(database_url: str | None, nats_url: str | None, data_dir: Path) -
             "PRODTRACK_REVOCATION_BUCKET": f"pt-{tag}-revoked",
             "PRODTRACK_INSTANCE": tag,
             "PRODTRACK_LOG_LEVEL": "info",
+            # Zou's 12 rounds cost ~0.25 s a hash; tests log in often.
+            "PRODTRACK_BCRYPT_ROUNDS": "4",
         }
     )
     if database_url:

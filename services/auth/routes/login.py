@@ -24,8 +24,8 @@ from libs.common.identity import (
     verify,
 )
 from libs.common.logging import get_logger
+from libs.common.settings import get_settings
 from services.auth import accounts, two_factor
-from services.auth.settings import get_auth_settings
 from services.auth.store import codes
 from services.auth.validation import Body
 
@@ -115,7 +115,7 @@ def login_refusal(email: str, error: Exception) -> accounts.Refused:
 def needs_2fa_setup(request: Request, user: dict[str, Any]) -> bool:
     if not request.app.state.settings.enforce_2fa or user.get("preview_project_id"):
         return False
-    if (user.get("email") or "").lower() in get_auth_settings().exempt_from_2fa:
+    if (user.get("email") or "").lower() in get_settings().exempt_from_2fa:
         return False
     return not two_factor.enabled(user)
 

@@ -10,9 +10,9 @@ from libs.common.errors import Forbidden, NotFound, WrongParameter
 from libs.common.identity import CurrentPrincipal
 from libs.common.logging import get_logger
 from libs.common.permissions import Admin
+from libs.common.settings import get_settings
 from services.auth import accounts, notices
 from services.auth.routes.login import active_person
-from services.auth.settings import get_auth_settings
 from services.auth.store import credentials
 from services.auth.validation import Body
 
@@ -41,7 +41,7 @@ class ResetBody(BaseModel):
 
 
 def check_new_password(password: str, confirmation: str) -> None:
-    if len(password) < get_auth_settings().min_password_length:
+    if len(password) < get_settings().min_password_length:
         raise WrongParameter("Password is too short.")
     if password != confirmation:
         raise WrongParameter("Confirmation password doesn't match.")
@@ -72,7 +72,7 @@ async def target_person(request: Request, person_id: str) -> dict[str, Any]:
 async def check_change_allowed(request: Request, person: dict, by_id: uuid.UUID) -> None:
     if person["id"] == str(by_id):
         return
-    if (person.get("email") or "").lower() in get_auth_settings().protected:
+    if (person.get("email") or "").lower() in get_settings().protected:
         raise WrongParameter("This user is in protected accounts.")
     if person.get("role") == "admin":
         async with request.app.state.db.read() as conn:

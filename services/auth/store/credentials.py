@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.common.settings import get_settings
 from services.auth.tables import credentials
 
 # bcrypt reads 72 bytes at most; bcrypt 5 refuses longer input instead of truncating.
@@ -19,7 +20,8 @@ _DUMMY_HASH: bytes | None = None
 
 
 def hash_password(password: str) -> bytes:
-    return bcrypt.hashpw(password.encode()[:BCRYPT_MAX], bcrypt.gensalt())
+    rounds = get_settings().bcrypt_rounds
+    return bcrypt.hashpw(password.encode()[:BCRYPT_MAX], bcrypt.gensalt(rounds))
 
 
 def password_matches(hashed: bytes | None, password: str) -> bool:
