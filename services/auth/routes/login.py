@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from libs.common.errors import TokenError
+from libs.common.errors import Body, TokenError
 from libs.common.identity import (
     ACCESS_COOKIE,
     MISSING_TOKEN,
@@ -27,7 +27,6 @@ from libs.common.logging import get_logger
 from libs.common.settings import get_settings
 from services.auth import accounts, two_factor
 from services.auth.store import codes
-from services.auth.validation import Body
 
 router = APIRouter(tags=["auth"])
 log = get_logger(__name__)

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from libs.common.errors import Forbidden, NotFound, WrongParameter
+from libs.common.errors import Body, Forbidden, NotFound, WrongParameter
 from libs.common.identity import CurrentPrincipal
 from libs.common.logging import get_logger
 from libs.common.permissions import Admin
@@ -14,7 +14,6 @@ from libs.common.settings import get_settings
 from services.auth import accounts, notices
 from services.auth.routes.login import active_person
 from services.auth.store import credentials
-from services.auth.validation import Body
 
 router = APIRouter(tags=["auth"])
 log = get_logger(__name__)

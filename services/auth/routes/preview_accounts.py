@@ -10,10 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from libs.common.errors import Forbidden, NotFound
+from libs.common.errors import Body, Forbidden, NotFound
 from libs.common.permissions import Manager
 from services.auth.store import credentials
-from services.auth.validation import Body
 
 router = APIRouter(tags=["projects"])
 OPEN_DURATION = dt.timedelta(hours=1)

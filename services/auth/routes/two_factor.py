@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from libs.common.errors import WrongParameter
+from libs.common.errors import Body, WrongParameter, required_arg
 from libs.common.identity import CurrentPrincipal, Principal
 from libs.common.logging import get_logger
 from libs.common.permissions import Admin
@@ -17,7 +17,6 @@ from services.auth import notices, two_factor
 from services.auth.routes.login import active_person, set_cookies
 from services.auth.routes.passwords import target_person
 from services.auth.store import credentials
-from services.auth.validation import Body, required_arg
 
 router = APIRouter(tags=["auth"])
 log = get_logger(__name__)
