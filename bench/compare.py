@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import json
 import re
 import statistics
 import sys
@@ -105,7 +106,9 @@ def summarize_events(runs_a: list[dict], runs_b: list[dict]) -> dict:
 def _fmt(value, failed: bool = False) -> str:
     if failed:
         return "failed"
-    return "-" if value is None else f"{value:g}"
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def table(rows: list[dict], events: dict, label_a: str, label_b: str) -> str:
@@ -164,6 +167,7 @@ async def compare(args) -> dict:
     labels = {"a": args.label_a, "b": args.label_b}
     for url in urls.values():
         require_loopback(url)
+    header = run_header("compare", a=urls["a"], b=urls["b"], labels=labels, rounds=args.rounds)
     ids = {}
     for side, url in urls.items():
         ids_path = getattr(args, f"ids_{side}") or default_ids_path(url)
@@ -186,12 +190,11 @@ async def compare(args) -> dict:
             load.print_header()
             run = await load.run_load(urls[side], ids[side], sides[side], labels[side])
             runs[side].append(run)
-            for source, figures in run["events"].items():
-                load.print_event(source, figures)
     rows = summarize(runs["a"], runs["b"])
     events = summarize_events(runs["a"], runs["b"])
     return {
-        **run_header("compare", a=urls["a"], b=urls["b"], labels=labels, rounds=args.rounds),
+        **header,
+        "machine_after": run_header("")["machine"],
         "sizes": {side: ids[side].get("size") for side in ids},
         "rows": rows,
         "events": events,
@@ -199,15 +202,32 @@ async def compare(args) -> dict:
     }
 
 
+def render(record: dict) -> str:
+    """The README block of a comparison record: what ran, then the tables."""
+    labels = record["labels"]
+    duration = record["runs"]["a"][0]["params"]["duration"]
+    header = (
+        f"{labels['a']} = {record['a']}, {labels['b']} = {record['b']}; medians of "
+        f"{record['rounds']} alternated rounds, {duration:g} s per cell, sizes "
+        f"{record['sizes']['a']} / {record['sizes']['b']}; commit {record['commit']}, "
+        f"load average {record['machine']['loadavg']}, {record['started_at']}. "
+        f"req/s × = {labels['b']} ÷ {labels['a']}; p95 ÷ = {labels['a']} ÷ {labels['b']}."
+    )
+    return f"{header}\n\n{table(record['rows'], record['events'], labels['a'], labels['b'])}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("url_a")
-    parser.add_argument("url_b")
+    parser.add_argument("url_a", nargs="?")
+    parser.add_argument("url_b", nargs="?")
     parser.add_argument("--label-a", default="A")
     parser.add_argument("--label-b", default="B")
     parser.add_argument("--rounds", type=int, default=3, help="A B rounds (default 3)")
     parser.add_argument("--seed", choices=sorted(seed.SIZES), help="seed both sides first")
     parser.add_argument("--update-readme", action="store_true", help="put the table in README")
+    parser.add_argument(
+        "--from-result", type=Path, help="print (and --update-readme) a saved comparison"
+    )
     for side in ("a", "b"):
         parser.add_argument(f"--ids-{side}", type=Path)
         parser.add_argument(f"--email-{side}")
@@ -217,27 +237,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(f"--nats-prefix-{side}", default="prodtrack")
     load.add_load_arguments(parser)
     args = parser.parse_args(argv)
-    try:
-        record = asyncio.run(compare(args))
-    except BenchError as error:
-        print(f"compare failed: {error}", file=sys.stderr)
-        return 1
-    text = table(record["rows"], record["events"], args.label_a, args.label_b)
-    header = (
-        f"{args.label_a} = {args.url_a}, {args.label_b} = {args.url_b}; medians of "
-        f"{args.rounds} alternated rounds, {args.duration:g} s per cell; commit "
-        f"{record['commit']}, load average {record['machine']['loadavg']}, "
-        f"{record['started_at']}. req/s × = {args.label_b} ÷ {args.label_a}; "
-        f"p95 ÷ = {args.label_a} ÷ {args.label_b}."
-    )
-    print()
-    print(header)
-    print()
-    print(text)
-    out = write_json(result_path("compare", None, args.results_dir), record)
-    print(f"\nresult: {out}")
+    if args.from_result:
+        record = json.loads(args.from_result.read_text())
+    elif not (args.url_a and args.url_b):
+        parser.error("two URLs, or --from-result")
+    else:
+        try:
+            record = asyncio.run(compare(args))
+        except BenchError as error:
+            print(f"compare failed: {error}", file=sys.stderr)
+            return 1
+        out = write_json(result_path("compare", None, args.results_dir), record)
+        print(f"\nresult: {out}")
+    text = render(record)
+    print(f"\n{text}")
     if args.update_readme:
-        update_readme(f"{header}\n\n{text}")
+        update_readme(text)
     return 0
 
 
