@@ -55,7 +55,7 @@ class Endpoint:
 def endpoints(ids: dict) -> list[Endpoint]:
     """The requests of a Kitsu session on the seeded production, in the order a user meets
     them: opening the app, the production's pages, a task, a comment, a report, an export."""
-    pid = ids["project_id"]
+    pid = ids.get("project_id")
     episode = (ids.get("episode_ids") or [None])[0]
     tasks = [t["id"] for t in ids.get("tasks", [])] or ["00000000-0000-0000-0000-000000000000"]
     statuses = ids.get("task_status_ids", {})
@@ -269,11 +269,11 @@ async def event_latency(api: Api, ids: dict, args) -> dict:
             sources[name] = waiters
         except Exception as error:  # optional: an event stream that is not there is reported
             report[name] = {"available": False, "error": f"{type(error).__name__}: {error}"[:300]}
-    if not sources or args.events <= 0:
+    tasks = [t["id"] for t in ids.get("tasks", [])]
+    if not sources or args.events <= 0 or not tasks:
         for close in closers:
             await close()
         return report
-    tasks = [t["id"] for t in ids.get("tasks", [])]
     statuses = ids.get("task_status_ids", {})
     latencies: dict[str, list[float]] = {name: [] for name in sources}
     after_answer: dict[str, list[float]] = {name: [] for name in sources}
