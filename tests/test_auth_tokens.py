@@ -247,3 +247,48 @@ def test_preview_account_is_for_managers(system, admin, preview):
         assert artist.post(url).status_code == 403
     # (Zou answers 500 here; a malformed id is a 404 for us.)
     assert admin.get("/data/projects/not-an-id/preview-account").status_code == 404
+
+
+def test_login_logs_of_browsers_and_scripts(system, admin, admin_token):
+    """Served by auth, which writes them (gateway/routing.tsv still sends this route to
+    data: asked in the auth notes), so it is called at auth's own address here."""
+    email, password = f"logs-{tag()}@example.com", f"pw-{tag()}-secret"
+    created = admin.post(
+        "/data/persons",
+        json={"first_name": "Log", "last_name": tag(), "email": email, "password": password},
+    )
+    person_id = created.json()["id"]
+    body = {"email": email, "password": password}
+    with system.client() as client:
+        assert client.post("/auth/login", json=body).status_code == 200
+        browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+        assert client.post("/auth/login", json=body, headers=browser).status_code == 200
+        assert client.post("/auth/login", json={**body, "password": "wrong"}).status_code == 400
+    auth = system.service_urls()["auth"]
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    with httpx.Client(base_url=auth, headers=headers) as logs:
+        mine = logs.get(
+            "/data/events/login-logs/last", params={"person_ids": person_id, "limit": 10}
+        )
+        assert mine.status_code == 200, mine.text
+        rows = mine.json()
+        assert sorted(row["origin"] for row in rows) == ["script", "web"]
+        assert {row["person_id"] for row in rows} == {person_id}
+        assert set(rows[0]) == {"id", "created_at", "ip_address", "person_id", "origin"}
+        assert rows[0]["ip_address"] == "127.0.0.1"
+        one = logs.get("/data/events/login-logs/last", params={"limit": 1}).json()
+        assert len(one) == 1
+        for params, message in [
+            ({"cursor_login_log_id": "x"}, "The cursor_login_log_id parameter is not a valid id"),
+            ({"person_ids": "x"}, "The person_ids parameter contains an invalid id"),
+            ({"before": "yesterday"}, "Wrong date format for before argument."),
+            ({"cursor_login_log_id": str(uuid.uuid4())}, "No login log found with id"),
+        ]:
+            refused = logs.get("/data/events/login-logs/last", params=params)
+            assert refused.status_code == 400, params
+            assert refused.json()["message"].startswith(message), refused.text
+    with httpx.Client(base_url=auth) as anonymous:
+        assert anonymous.get("/data/events/login-logs/last").status_code == 401
+    token = system.login(email, password)
+    with httpx.Client(base_url=auth, headers={"Authorization": f"Bearer {token}"}) as artist:
+        assert artist.get("/data/events/login-logs/last").status_code == 403

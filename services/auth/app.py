@@ -6,7 +6,15 @@ from libs.common.service import ServiceSpec, create_service_app
 from services.auth import consumers, tables
 from services.auth.directory import Directory
 from services.auth.issuer import Issuer
-from services.auth.routes import internal, login, passwords, preview_accounts, sso, two_factor
+from services.auth.routes import (
+    internal,
+    login,
+    login_logs,
+    passwords,
+    preview_accounts,
+    sso,
+    two_factor,
+)
 
 
 async def setup(app: FastAPI) -> None:
@@ -26,6 +34,7 @@ def create_app() -> FastAPI:
             metadata=tables.metadata,
             routers=[
                 login.router,
+                login_logs.router,
                 passwords.router,
                 two_factor.router,
                 sso.router,

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from libs.common.columns import base_columns
 from libs.common.events import event_tables
 from libs.common.people import people_table
 
@@ -46,4 +47,15 @@ one_time_codes = sa.Table(
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+)
+
+# Zou's login_log: one row per successful login, for admins' /data/events/login-logs/last.
+login_log = sa.Table(
+    "login_log",
+    metadata,
+    *base_columns(),
+    sa.Column("person_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("ip_address", sa.String(50)),
+    sa.Column("origin", sa.String(10)),
+    sa.Index("ix_auth_login_log_created_at", "created_at"),
 )

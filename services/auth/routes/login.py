@@ -26,7 +26,7 @@ from libs.common.identity import (
 from libs.common.logging import get_logger
 from libs.common.settings import get_settings
 from services.auth import accounts, two_factor
-from services.auth.store import codes
+from services.auth.store import codes, login_logs
 
 router = APIRouter(tags=["auth"])
 log = get_logger(__name__)
@@ -126,6 +126,19 @@ def preview_claims(user: dict[str, Any]) -> dict[str, Any]:
     return {"preview_project_id": str(project)} if project else {}
 
 
+def client_address(request: Request) -> str | None:
+    """Zou's X-Real-IP, else the address the gateway saw."""
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+    direct = request.client.host if request.client else None
+    return request.headers.get("x-real-ip") or forwarded or direct
+
+
+def origin(request: Request) -> str:
+    """Zou's login log tells browsers ("web") from scripts such as gazu."""
+    agent = request.headers.get("user-agent", "")
+    return "web" if agent.startswith("Mozilla/") else "script"
+
+
 @router.post("/auth/login")
 async def login(request: Request, body: Body(LoginBody)):
     try:
@@ -154,6 +167,9 @@ async def login(request: Request, body: Body(LoginBody)):
         body_out["two_factor_authentication_required"] = True
     response = JSONResponse(body_out)
     set_cookies(response, request, pair)
+    async with request.app.state.db.write() as conn:
+        address, how = client_address(request), origin(request)
+        await login_logs.record(conn, uuid.UUID(user["id"]), address, how)
     log.info("user logged in", person_id=user["id"])
     return response
 
