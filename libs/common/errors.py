@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -166,6 +167,13 @@ def install_error_handlers(app: FastAPI) -> None:
             data = {"errors": _field_errors(errors)}
             return error_response(400, "Validation error.", data=data)
         return error_response(400, _validation_message(exc))
+
+    @app.exception_handler(sa_exc.OperationalError)
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _database_unavailable(request: Request, exc: Exception):
+        # The database refused or dropped us (too many clients, restart): a passing
+        # condition the client may retry, not a bug.
+        return error_response(503, "The database is not available, please retry.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

@@ -55,7 +55,13 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        db = Database(make_engine(settings.database_url_for(spec.name)))
+        db = Database(
+            make_engine(
+                settings.database_url_for(spec.name),
+                settings.db_pool_size,
+                settings.db_max_overflow,
+            )
+        )
         bus = Bus(
             settings.nats_url,
             settings.stream_name,

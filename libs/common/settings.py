@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: str | None = None
 
+    # Connections each service may hold (pool + overflow): five services must stay well
+    # under PostgreSQL's default of 100 clients.
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+
     log_level: str = "info"
     access_log: bool = True
     cors_origins: str = "*"
