@@ -154,6 +154,17 @@ class Caller:
         if not (self.is_admin or allowed):
             raise Forbidden()
 
+    def check_departments(self, project_id, departments) -> None:
+        """Zou's check_all_departments_access: admins and the team's managers; a team
+        supervisor only when every department of theirs is among `departments`."""
+        if self.is_admin or (self.member(project_id) and self.is_manager(project_id)):
+            return
+        if self.member(project_id) and self.has_at_least("supervisor", project_id):
+            wanted = {str(d) for d in departments}
+            if wanted and all(str(d) in wanted for d in self.departments):
+                return
+        raise Forbidden()
+
     def block_client(self, project_id=None) -> None:
         if self.is_client(project_id):
             raise Forbidden()

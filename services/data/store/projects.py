@@ -344,3 +344,7 @@ async def names_of(conn: AsyncConnection, project_ids) -> dict:
         return {}
     rows = await conn.execute(sa.select(p.c.id, p.c.name).where(p.c.id.in_(list(project_ids))))
     return dict(rows.all())
+
+
+async def open_ids(conn: AsyncConnection) -> list:
+    return list((await conn.execute(sa.select(p.c.id).where(open_condition()))).scalars())
