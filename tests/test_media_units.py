@@ -3,8 +3,11 @@
 import asyncio
 
 import pytest
+from starlette.requests import Request
 
-from services.media import pictures, uploads
+from libs.common import uploads
+from libs.common.errors import WrongParameter
+from services.media import pictures
 
 BOUNDARY = b"xYzZY"
 BODY = (
@@ -19,33 +22,55 @@ BODY = (
 )
 
 
-async def _chunks(data: bytes, size: int):
-    for start in range(0, len(data), size):
-        yield data[start : start + size]
+def _request(body: bytes, chunk: int) -> Request:
+    chunks = [body[i : i + chunk] for i in range(0, len(body), chunk)] or [b""]
+    messages = [
+        {"type": "http.request", "body": part, "more_body": n < len(chunks) - 1}
+        for n, part in enumerate(chunks)
+    ]
+
+    async def receive():
+        return messages.pop(0)
+
+    headers = [(b"content-type", b"multipart/form-data; boundary=" + BOUNDARY)]
+    return Request({"type": "http", "method": "POST", "headers": headers}, receive)
 
 
-@pytest.mark.parametrize("size", [1, 3, 7, 16, 1 << 16])
+async def _read(body: bytes, chunk: int, folder):
+    async with uploads.received(_request(body, chunk), folder) as form:
+        upload = form.files["file"]
+        return form.fields, upload.filename, upload.path.read_bytes(), upload.size
+
+
+@pytest.mark.parametrize("size", [1, 7, 1 << 16])
 def test_multipart_parts_survive_any_chunking(tmp_path, size):
-    form = uploads.Form()
-    asyncio.run(uploads._parse(_chunks(BODY, size), BOUNDARY, tmp_path, form))
-    assert form.fields == {"note": "hello"}
-    upload = form.files["file"]
-    assert upload.filename == "my shot.v2.png"
-    assert upload.path.read_bytes() == b"\x89PNG\r\n--xYz almost a boundary\r\n\r\nend"
-    assert upload.size == upload.path.stat().st_size
+    fields, filename, content, length = asyncio.run(_read(BODY, size, tmp_path))
+    assert fields == {"note": "hello"}
+    assert filename == "my shot.v2.png"
+    assert content == b"\x89PNG\r\n--xYz almost a boundary\r\n\r\nend"
+    assert length == len(content)
+    assert not any(tmp_path.iterdir()), "uploaded files outlive the block"
 
 
-def test_truncated_body_leaves_no_file(tmp_path):
-    form = uploads.Form()
-    asyncio.run(uploads._parse(_chunks(BODY[:-40], 5), BOUNDARY, tmp_path, form))
-    assert "file" not in form.files
+def test_a_truncated_body_yields_no_file_and_leaves_nothing(tmp_path):
+    async def read():
+        async with uploads.received(_request(BODY[:-40], 5), tmp_path) as form:
+            return dict(form.files)
+
+    assert asyncio.run(read()) == {}
     assert not any(tmp_path.iterdir())
 
 
-def test_boundary_read_from_content_type():
-    assert uploads.boundary_of('multipart/form-data; boundary="a b"') == b"a b"
-    assert uploads.boundary_of("multipart/form-data; boundary=abc") == b"abc"
-    assert uploads.boundary_of("application/json") is None
+def test_a_body_that_is_not_multipart_is_a_clear_400(tmp_path):
+    broken = b"--xYzZY\r\nno headers end here"
+
+    async def read():
+        async with uploads.received(_request(broken, 4), tmp_path) as form:
+            return dict(form.files)
+
+    with pytest.raises(WrongParameter, match="not a readable multipart form"):
+        asyncio.run(read())
+    assert not any(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ import unicodedata
 import uuid
 
 from libs.common.errors import WrongParameter
+from libs.common.uploads import UploadedFile
 from services.media import pictures
 from services.media.storage import key
 from services.media.store import files
-from services.media.uploads import UploadedFile
 
 PICTURES = "pictures"
 FILES = "files"

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from libs.common import permissions as p
 from libs.common.errors import NotFound
+from libs.common.uploads import UploadedFile
 from services.media import access, pictures
 from services.media.storage import key
 from services.media.store import files
-from services.media.uploads import UploadedFile
 
 BUCKET, PREFIX = "pictures", "thumbnails"
 

@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 
 from libs.common.errors import Forbidden, WrongParameter
 from libs.common.permissions import Manager
+from libs.common.uploads import file_bytes
 from services.importer import csv_files, data_api
 from services.importer.store import runs
-from services.importer.uploads import uploaded_file
 
 router = APIRouter(tags=["import"])
 
@@ -26,7 +26,7 @@ async def _check_manager_of(request: Request, project_id: uuid.UUID, user) -> No
 async def import_assets(request: Request, project_id: uuid.UUID, user: Manager):
     await _check_manager_of(request, project_id, user)
     try:
-        lines = csv_files.rows(await uploaded_file(request))
+        lines = csv_files.rows(await file_bytes(request))
     except csv_files.CsvError as exc:
         raise WrongParameter(str(exc)) from None
     update = request.query_params.get("update", "").lower() in ("true", "1")

@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 
 from libs.common.errors import NotFound, WrongParameter
 from libs.common.permissions import CurrentUser
+from libs.common.uploads import received
 from services.media import access, pictures, previews, serving
 from services.media.storage import key
-from services.media.uploads import received
 
 router = APIRouter()
 

@@ -8,8 +8,8 @@ from fastapi.responses import JSONResponse, Response
 
 from libs.common.errors import ApiError, NotFound, WrongParameter
 from libs.common.permissions import Admin, CurrentUser
+from libs.common.uploads import received
 from services.media import serving, thumbnails
-from services.media.uploads import received
 
 router = APIRouter()
 
