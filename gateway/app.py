@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None):
 
     gateway = Gateway(app, RoutingTable.load(), settings)
     cors = CORSMiddleware(
-        LoginRateLimit(gateway),
+        LoginRateLimit(gateway, settings),
         allow_origin_regex=".*" if settings.cors_origins == "*" else None,
         allow_origins=[] if settings.cors_origins == "*" else settings.cors_origins.split(","),
         allow_credentials=True,
@@ -253,9 +253,11 @@ class Gateway:
         await response(scope, receive, send)
 
     async def _revoked(self, request: Request):
-        """A logged-out token is refused here at once, before any service sees it."""
+        """A logged-out token is refused here at once, before any service sees it.
+        Auth's own routes check tokens themselves: a browser still holding a revoked
+        cookie must be able to log in again."""
         token = raw_token(request)
-        if not token:
+        if not token or request.url.path.startswith("/auth/"):
             return None
         try:
             principal = verify(self.keys.public_key(), token, expected_type=None)

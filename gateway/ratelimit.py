@@ -9,26 +9,18 @@ import math
 import time
 from collections import defaultdict, deque
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from libs.common.errors import error_response
+from libs.common.settings import Settings, get_settings
 
 LOGIN_PATHS = {"/auth/login", "/api/auth/login"}
-
-
-class RateLimitSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PRODTRACK_", extra="ignore")
-
-    login_failures_per_address: int = 20
-    login_failures_window_seconds: int = 60
 
 
 class LoginRateLimit:
     """Pure ASGI, in front of the gateway."""
 
-    def __init__(self, app, settings: RateLimitSettings | None = None):
+    def __init__(self, app, settings: Settings | None = None):
         self.app = app
-        self.settings = settings or RateLimitSettings()
+        self.settings = settings or get_settings()
         self.failures: dict[str, deque[float]] = defaultdict(deque)
 
     def _recent(self, address: str, now: float) -> deque[float]:

@@ -198,3 +198,26 @@ def test_one_clients_login_cookies_never_reach_another(system, anonymous):
 def test_a_get_with_a_body_is_forwarded_whole(anonymous):
     response = anonymous.request("GET", "/data/events/names", content=b'{"a": 1}')
     assert response.status_code == 401
+
+
+def test_a_browser_with_a_revoked_cookie_can_log_in_again(system):
+    credentials = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    with system.client() as browser:
+        assert browser.post("/auth/login", json=credentials).status_code == 200
+        revoked = browser.cookies["access_token_cookie"]
+        assert browser.get("/auth/logout").status_code == 200
+    cookie = {"cookie": f"access_token_cookie={revoked}"}
+    with system.client() as browser:
+        assert browser.get("/data/events/names", headers=cookie).status_code == 401
+        # Kitsu still sends the old cookie with its next login.
+        again = browser.post("/auth/login", json=credentials, headers=cookie)
+        assert again.status_code == 200
+        assert again.json()["login"] is True
+
+
+def test_login_logs_are_served_through_the_gateway(system, admin):
+    system.login()
+    logs = admin.get("/data/events/login-logs/last")
+    assert logs.status_code == 200
+    assert any(entry.get("person_id") for entry in logs.json())
+    assert admin.get("/data/events/login-logs/last", params={"limit": "x"}).status_code == 400
