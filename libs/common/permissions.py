@@ -165,6 +165,21 @@ class Caller:
                 return
         raise Forbidden()
 
+    def leads(self) -> dict:
+        """Projects the caller manages or supervises, with that role (Zou's day-off
+        read scopes)."""
+        out = {}
+        for project_id in self.projects:
+            role = self.role_in(project_id)
+            if role in ("manager", "supervisor"):
+                out[project_id] = role
+        return out
+
+    def check_lead(self) -> None:
+        """A global manager or supervisor (Zou reads others' logged time with this)."""
+        if self.user.role not in ("admin", "manager", "supervisor"):
+            raise Forbidden()
+
     def block_client(self, project_id=None) -> None:
         if self.is_client(project_id):
             raise Forbidden()

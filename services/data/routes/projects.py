@@ -294,6 +294,7 @@ async def milestones(request: Request, project_id: str, viewer: ViewerDep):
 
 
 @router.get("/data/projects/{project_id}/schedule-items")
+@router.get("/data/projects/{project_id}/schedule-items/")  # Kitsu asks with the slash
 async def schedule_items(request: Request, project_id: str, viewer: ViewerDep):
     project = await _project(request, project_id)
     viewer.check_project(project["id"])
