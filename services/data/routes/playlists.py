@@ -1,14 +1,18 @@
-"""Playlists of a production: lists, one playlist, entities added to it."""
+"""Playlists of a production: lists, one playlist, entities added to it, share links for
+guests, clients told a playlist is ready, temporary playlists built from tasks."""
 
 import json
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from libs.common.errors import NotFound, WrongParameter
 from services.data import tables as t
 from services.data.routes.crud import CallerDep
 from services.data.store import playlists as store
+from services.data.store import sharing
+from services.data.store import tasks as task_store
 from services.data.work import (
     body_dict,
     check_project,
@@ -117,3 +121,129 @@ async def entity_preview_files(entity_id: str, request: Request, caller: CallerD
             raise NotFound()
         check_project(caller, project_id)
         return await store.entity_previews(conn, eid)
+
+
+# --- Share links (managers of the production) ------------------------------------------------
+
+
+async def _managed_playlist(conn, caller, playlist_id: str) -> dict:
+    found = await store.get(conn, uuid_of(playlist_id))
+    caller.check_manager(found["project_id"])
+    return found
+
+
+def _object(body, schema: str) -> dict:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise validation_error(
+            "", message=f"Input should be a valid dictionary or instance of {schema}"
+        )
+    return body
+
+
+@router.get("/data/playlists/{playlist_id}/share")
+async def share_links(playlist_id: str, request: Request, caller: CallerDep):
+    async with request.app.state.db.read() as conn:
+        found = await _managed_playlist(conn, caller, playlist_id)
+        return await sharing.links_of(conn, found["id"])
+
+
+@router.post("/data/playlists/{playlist_id}/share", status_code=201)
+async def create_share_link(playlist_id: str, request: Request, caller: CallerDep):
+    async with request.app.state.db.write() as conn:
+        found = await _managed_playlist(conn, caller, playlist_id)
+        body = _object(await _json(request), "CreatePlaylistShareLinkSchema")
+        can_comment = body.get("can_comment", True)
+        if not isinstance(can_comment, bool):
+            raise validation_error(
+                "can_comment", message="Input should be a valid boolean, unable to interpret input"
+            )
+        password = body.get("password")
+        if password is not None and not isinstance(password, str):
+            raise validation_error("password", message="Input should be a valid string")
+        expiration = sharing.expiration_of(body.get("expiration_date"))
+        return await sharing.create_link(
+            conn, found["id"], caller.user.id, expiration, can_comment, password
+        )
+
+
+@router.delete("/data/playlists/{playlist_id}/share/{token}")
+async def revoke_share_link(playlist_id: str, token: str, request: Request, caller: CallerDep):
+    async with request.app.state.db.write() as conn:
+        found = await _managed_playlist(conn, caller, playlist_id)
+        shared = await sharing.link_of_playlist(conn, found["id"], token)
+        return await sharing.revoke(conn, shared["id"])
+
+
+@router.post("/data/playlists/{playlist_id}/share/{token}/invite")
+async def invite_to_share_link(playlist_id: str, token: str, request: Request, caller: CallerDep):
+    async with request.app.state.db.read() as conn:
+        found = await _managed_playlist(conn, caller, playlist_id)
+        shared = await sharing.link_of_playlist(conn, found["id"], token)
+        if not shared["is_active"]:
+            raise NotFound()
+        body = _object(await _json(request), "InviteShareLinkSchema")
+        emails = body.get("emails") or []
+        if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
+            raise validation_error("emails", message="Input should be a valid list")
+        person_ids = [uuid_of(p, "person_ids") for p in (body.get("person_ids") or [])]
+        recipients = {}
+        for email in emails:
+            if "@" not in email:
+                return JSONResponse({"error": "An email address must have an @-sign."}, 400)
+            recipients.setdefault(email.lower(), email)
+        for email in await sharing.emails_of(conn, person_ids):
+            recipients[email.lower()] = email
+    # prodtrack sends no mail from data: the list says who the invitation is for.
+    return {"sent": list(recipients.values())}
+
+
+# --- Clients told, temporary playlists -------------------------------------------------------
+
+
+@router.post("/data/playlists/{playlist_id}/notify-clients")
+async def notify_clients(playlist_id: str, request: Request, caller: CallerDep):
+    app = request.app.state
+    async with app.db.write() as conn:
+        found = await _managed_playlist(conn, caller, playlist_id)
+        body = _object(await _json(request), "NotifyClientsPlaylistSchema")
+        studio = body.get("studio_id")
+        department = body.get("department_id")
+        await store.notify_clients(
+            conn,
+            app.outbox,
+            found,
+            caller.user.id,
+            uuid_of(studio, "studio_id") if studio else None,
+            uuid_of(department, "department_id") if department else None,
+        )
+    return {"status": "success"}
+
+
+@router.post("/data/projects/{project_id}/playlists/temp")
+async def temp_playlist(project_id: str, request: Request, caller: CallerDep):
+    pid = uuid_of(project_id)
+    caller.check_project(pid)
+    body = _object(await _json(request), "TempPlaylistCreateSchema")
+    task_ids = [uuid_of(i, "task_ids") for i in _listed(body, "task_ids")]
+    entity_ids = [uuid_of(i, "entity_ids") for i in _listed(body, "entity_ids")]
+    sort = request.query_params.get("sort", "").lower() in ("true", "1")
+    async with request.app.state.db.read() as conn:
+        if entity_ids:
+            task_ids += await store.last_reviewed_tasks(conn, entity_ids)
+        if not task_ids:
+            return []
+        tasks = await task_store.get_many(conn, task_ids)
+        if len(tasks) != len(set(task_ids)):
+            raise NotFound()
+        for task in tasks:
+            caller.check_project(task["project_id"])
+        return await store.temp_entries(conn, task_ids, sort)
+
+
+def _listed(body: dict, key: str) -> list:
+    value = body.get(key) or []
+    if not isinstance(value, list):
+        raise validation_error(key, message="Input should be a valid list")
+    return value

@@ -681,3 +681,29 @@ async def task_of_assignees(conn: AsyncConnection, task_id: uuid.UUID) -> list:
         sa.select(task_person_link.c.person_id).where(task_person_link.c.task_id == task_id)
     )
     return list(rows.scalars())
+
+
+async def shared_for_tasks(conn: AsyncConnection, task_ids) -> list:
+    """What a shared playlist's guests read: comments meant for clients, or posted by a
+    guest, on the playlist's tasks, newest first; each author says whether it is a guest."""
+    if not task_ids:
+        return []
+    statement = (
+        _comments_select()
+        .add_columns(person.c.is_guest.label("_is_guest"))
+        .where(
+            comment.c.object_id.in_(list(task_ids)),
+            sa.or_(comment.c.for_client.is_(True), person.c.is_guest.is_(True)),
+        )
+        .order_by(comment.c.created_at.desc())
+    )
+    rows = list((await conn.execute(statement)).mappings())
+    ids = [r["id"] for r in rows]
+    previews = await _previews_of(conn, ids)
+    files = await attachments.map_for_comments(conn, ids)
+    out = []
+    for r in rows:
+        shaped = _shape_listed(r, previews, files)
+        shaped["person"]["is_guest"] = bool(r["_is_guest"])
+        out.append(shaped)
+    return out
