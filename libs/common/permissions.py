@@ -165,6 +165,16 @@ class Caller:
                 return
         raise Forbidden()
 
+    def check_department_lead(self, project_id, department_id) -> None:
+        """Zou's check_supervisor_project_task_type_access: admins and the team's managers;
+        a team supervisor when in no department or in the task type's one."""
+        if self.is_admin or (self.member(project_id) and self.is_manager(project_id)):
+            return
+        if self.member(project_id) and self.has_at_least("supervisor", project_id):
+            if not self.departments or department_id in self.departments:
+                return
+        raise Forbidden()
+
     def leads(self) -> dict:
         """Projects the caller manages or supervises, with that role (Zou's day-off
         read scopes)."""

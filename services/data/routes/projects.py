@@ -1,5 +1,6 @@
 """Productions (Zou's `projects` blueprint): lists, team, settings, schedule, budgets."""
 
+import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Request, Response
@@ -344,3 +345,141 @@ async def update_budget(request: Request, project_id: str, budget_id: str, viewe
     if budget is None:
         raise NotFound()
     return budget
+
+
+@router.put("/data/projects/{project_id}/settings/task-status/{task_status_id}")
+async def set_status_client_allowed(
+    request: Request, project_id: str, task_status_id: str, viewer: ViewerDep
+):
+    body = await json_body(request)
+    if "is_client_allowed" not in body:
+        raise WrongParameter("is_client_allowed is required (null reverts to the studio value).")
+    value = body["is_client_allowed"]
+    if value is not None and not isinstance(value, bool):
+        raise WrongParameter("is_client_allowed must be a boolean or null.")
+    project = await _project(request, project_id)
+    viewer.check_manager(project["id"])
+    async with db(request).write() as conn:
+        link = await store.set_status_client_allowed(
+            conn, request.app.state.outbox, project["id"], uid(task_status_id), value, viewer.id
+        )
+    if link is None:
+        raise NotFound("Task status", task_status_id)
+    return link
+
+
+# --- Softwares of the production's task types -----------------------------------------
+
+
+@router.get("/data/projects/{project_id}/task-type-softwares")
+async def task_type_softwares(request: Request, project_id: str, viewer: ViewerDep):
+    project = await _project(request, project_id)
+    viewer.check_project(project["id"])
+    async with db(request).read() as conn:
+        return await store.task_type_softwares(conn, project["id"])
+
+
+def _software_ids(task_type_id: str, software_id) -> tuple:
+    try:
+        return uid(task_type_id), uid(software_id)
+    except WrongParameter:
+        raise WrongParameter("task_type_id and software_id must be valid UUIDs.") from None
+
+
+async def _check_task_type_lead(conn, viewer, project_id, task_type_id) -> None:
+    department = await store.task_type_department(conn, task_type_id)
+    viewer.check_department_lead(project_id, department)
+
+
+@router.post("/data/projects/{project_id}/task-types/{task_type_id}/softwares")
+async def add_task_type_software(
+    request: Request, project_id: str, task_type_id: str, viewer: ViewerDep
+):
+    body = await json_body(request)
+    raw = text(body, "software_id", required=True)
+    type_id, software_id = _software_ids(task_type_id, raw)
+    project = await _project(request, project_id)
+    async with db(request).write() as conn:
+        await _check_task_type_lead(conn, viewer, project["id"], type_id)
+        if not await store.has_task_type(conn, project["id"], type_id):
+            raise WrongParameter("The task type is not a task type of the project.")
+        software = await store.software(conn, software_id)
+        if software is None:
+            raise NotFound("Software", software_id)
+        if software["archived"]:
+            raise WrongParameter("The software is archived.")
+        link = await store.set_task_type_software(
+            conn, request.app.state.outbox, project["id"], type_id, software_id, viewer.id, True
+        )
+    return JSONResponse(link, status_code=201)
+
+
+@router.delete("/data/projects/{project_id}/task-types/{task_type_id}/softwares/{software_id}")
+async def remove_task_type_software(
+    request: Request, project_id: str, task_type_id: str, software_id: str, viewer: ViewerDep
+):
+    type_id, sid = _software_ids(task_type_id, software_id)
+    project = await _project(request, project_id)
+    async with db(request).write() as conn:
+        await _check_task_type_lead(conn, viewer, project["id"], type_id)
+        await store.set_task_type_software(
+            conn, request.app.state.outbox, project["id"], type_id, sid, viewer.id, False
+        )
+    return Response(status_code=204)
+
+
+# --- Time and days off -----------------------------------------------------------------
+
+
+def _bounds(request) -> tuple:
+    start, end = request.query_params.get("start_date"), request.query_params.get("end_date")
+    try:
+        return (
+            dt.date.fromisoformat(start[:10]) if start else None,
+            dt.date.fromisoformat(end[:10]) if end else None,
+        )
+    except ValueError:
+        raise WrongParameter(f"Wrong date format for {start} and/or {end}") from None
+
+
+@router.get("/data/projects/{project_id}/time-spents")
+async def project_time_spents(request: Request, project_id: str, viewer: ViewerDep):
+    project = await _project(request, project_id)
+    viewer.check_project(project["id"])
+    viewer.block_client(project["id"])
+    async with db(request).read() as conn:
+        return await store.time_spents(conn, project["id"])
+
+
+@router.get("/data/projects/{project_id}/task-types/{task_type_id}/time-spents")
+async def task_type_time_spents(
+    request: Request, project_id: str, task_type_id: str, viewer: ViewerDep
+):
+    project = await _project(request, project_id)
+    viewer.check_manager(project["id"])
+    type_id = uid(task_type_id)
+    start, end = _bounds(request)
+    async with db(request).read() as conn:
+        rows = await store.time_spents(conn, project["id"], type_id, start, end)
+    out: dict = {}
+    for row in rows:
+        out.setdefault(row["person_id"], []).append(row)
+    return out
+
+
+@router.get("/data/projects/{project_id}/day-offs")
+async def project_day_offs(request: Request, project_id: str, viewer: ViewerDep):
+    project = await _project(request, project_id)
+    viewer.check_project(project["id"])
+    viewer.block_client(project["id"])
+    viewer.block_vendor(project["id"])
+    start, end = _bounds(request)
+    full = viewer.is_admin or viewer.user.role == "manager"
+    async with db(request).read() as conn:
+        rows = await store.team_day_offs(conn, project["id"], start, end)
+    out: dict = {}
+    for row in rows:
+        if not (full or row["person_id"] == str(viewer.id)):
+            row = {k: v for k, v in row.items() if k != "description"}
+        out.setdefault(row["person_id"], []).append(row)
+    return out

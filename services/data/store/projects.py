@@ -7,6 +7,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.common.errors import NotFound
 from services.data import serialize
 from services.data import tables as t
 
@@ -348,3 +349,118 @@ async def names_of(conn: AsyncConnection, project_ids) -> dict:
 
 async def open_ids(conn: AsyncConnection) -> list:
     return list((await conn.execute(sa.select(p.c.id).where(open_condition()))).scalars())
+
+
+# --- Task type softwares, client-allowed statuses -----------------------------------
+
+
+async def task_type_softwares(conn, project_id) -> list[dict]:
+    link = t.project_task_type_software_link
+    rows = await conn.execute(
+        sa.select(link.c.project_id, link.c.task_type_id, link.c.software_id)
+        .where(link.c.project_id == project_id)
+        .order_by(link.c.task_type_id, link.c.software_id)
+    )
+    return [{k: str(v) for k, v in r.items()} for r in rows.mappings()]
+
+
+async def set_task_type_software(
+    conn, outbox, project_id, task_type_id, software_id, user_id, linked: bool
+):
+    link = t.project_task_type_software_link
+    where = (
+        link.c.project_id == project_id,
+        link.c.task_type_id == task_type_id,
+        link.c.software_id == software_id,
+    )
+    if linked:
+        changed = await conn.execute(
+            sa.dialects.postgresql.insert(link)
+            .values(project_id=project_id, task_type_id=task_type_id, software_id=software_id)
+            .on_conflict_do_nothing()
+            .returning(link.c.id)
+        )
+    else:
+        changed = await conn.execute(sa.delete(link).where(*where).returning(link.c.id))
+    if changed.first() is not None:
+        await touch(conn, outbox, project_id, user_id)
+    return {
+        "project_id": str(project_id),
+        "task_type_id": str(task_type_id),
+        "software_id": str(software_id),
+    }
+
+
+async def has_task_type(conn, project_id, task_type_id) -> bool:
+    link = t.project_task_type_link
+    found = await conn.execute(
+        sa.select(link.c.task_type_id).where(
+            link.c.project_id == project_id, link.c.task_type_id == task_type_id
+        )
+    )
+    return found.first() is not None
+
+
+async def set_status_client_allowed(conn, outbox, project_id, task_status_id, value, user_id):
+    link = t.project_task_status_link
+    row = (
+        (
+            await conn.execute(
+                sa.update(link)
+                .where(link.c.project_id == project_id, link.c.task_status_id == task_status_id)
+                .values(is_client_allowed=value, updated_at=sa.func.timezone("utc", sa.func.now()))
+                .returning(*link.c)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    await touch(conn, outbox, project_id, user_id)
+    return serialize.row(row, "ProjectTaskStatusLink")
+
+
+# --- Time and days off of a production -----------------------------------------------
+
+
+async def time_spents(conn, project_id, task_type_id=None, start=None, end=None) -> list[dict]:
+    ts, task = t.time_spent, t.task
+    statement = (
+        sa.select(ts).join(task, task.c.id == ts.c.task_id).where(task.c.project_id == project_id)
+    )
+    if task_type_id is not None:
+        statement = statement.where(task.c.task_type_id == task_type_id)
+    if start is not None:
+        statement = statement.where(ts.c.date >= start)
+    if end is not None:
+        statement = statement.where(ts.c.date <= end)
+    rows = await conn.execute(statement.order_by(ts.c.date.desc()))
+    return [serialize.row(r, "TimeSpent") for r in rows.mappings()]
+
+
+async def team_day_offs(conn, project_id, start=None, end=None) -> list[dict]:
+    day_off, link = t.day_off, t.project_person_link
+    team = sa.select(link.c.person_id).where(link.c.project_id == project_id)
+    statement = sa.select(day_off).where(day_off.c.person_id.in_(team))
+    if start is not None:
+        statement = statement.where(day_off.c.end_date >= start)
+    if end is not None:
+        statement = statement.where(day_off.c.date <= end)
+    rows = await conn.execute(statement.order_by(day_off.c.date))
+    return [serialize.row(r, "DayOff") for r in rows.mappings()]
+
+
+async def task_type_department(conn, task_type_id):
+    tt = t.task_type
+    found = await conn.execute(sa.select(tt.c.department_id).where(tt.c.id == task_type_id))
+    row = found.first()
+    if row is None:
+        raise NotFound("Task type", task_type_id)
+    return row[0]
+
+
+async def software(conn, software_id) -> dict | None:
+    found = await conn.execute(sa.select(t.software).where(t.software.c.id == software_id))
+    row = found.mappings().first()
+    return dict(row) if row else None
