@@ -3,12 +3,20 @@
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 
+from libs.common.columns import utcnow
 from libs.common.errors import Forbidden, NotFound
 from services.data import tables as t
 from services.data.routes.crud import CallerDep
+from services.data.routes.tasks import json_body
 from services.data.store import files as store
 from services.data.store import tasks as task_store
-from services.data.work import check_project, uuid_of
+from services.data.work import (
+    body_dict,
+    check_project,
+    check_task_action,
+    uuid_of,
+    validation_error,
+)
 
 router = APIRouter(tags=["files"])
 
@@ -81,3 +89,32 @@ async def any_file(file_id: str, request: Request, caller: CallerDep):
         found, project_id = await store.any_file(conn, fid)
     check_project(caller, project_id)
     return found
+
+
+async def _acted_working_file(conn, caller, working_file_id: str) -> dict:
+    found = await store.working_file(conn, uuid_of(working_file_id))
+    task = await task_store.get(conn, found["task_id"])
+    check_task_action(caller, task, await task_store.department_of(conn, task["task_type_id"]))
+    return found
+
+
+@router.put("/actions/working-files/{working_file_id}/comment")
+async def comment_working_file(working_file_id: str, request: Request, caller: CallerDep):
+    body = body_dict(await json_body(request))
+    comment = body.get("comment")
+    if comment is None:
+        raise validation_error("comment")
+    if not isinstance(comment, str):
+        raise validation_error("comment", message="Input should be a valid string")
+    if not comment:
+        raise validation_error("comment", message="String should have at least 1 character")
+    async with request.app.state.db.write() as conn:
+        found = await _acted_working_file(conn, caller, working_file_id)
+        return await store.update_working_file(conn, found["id"], {"comment": comment})
+
+
+@router.put("/actions/working-files/{working_file_id}/modified")
+async def modified_working_file(working_file_id: str, request: Request, caller: CallerDep):
+    async with request.app.state.db.write() as conn:
+        found = await _acted_working_file(conn, caller, working_file_id)
+        return await store.update_working_file(conn, found["id"], {"updated_at": utcnow()})

@@ -65,3 +65,25 @@ async def any_file(conn: AsyncConnection, file_id: uuid.UUID) -> tuple[dict, uui
     return serialize.row({k: v for k, v in of.items() if k != "_project_id"}, "OutputFile"), of[
         "_project_id"
     ]
+
+
+async def working_file(conn: AsyncConnection, file_id: uuid.UUID) -> dict:
+    found = (
+        (await conn.execute(sa.select(t.working_file).where(t.working_file.c.id == file_id)))
+        .mappings()
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return dict(found)
+
+
+async def update_working_file(conn: AsyncConnection, file_id: uuid.UUID, values: dict) -> dict:
+    """Zou emits no event for these edits (comment, modification date); neither do we."""
+    row = await conn.execute(
+        sa.update(t.working_file)
+        .where(t.working_file.c.id == file_id)
+        .values(**values)
+        .returning(*t.working_file.c)
+    )
+    return serialize.row(row.mappings().one(), "WorkingFile")
