@@ -1,8 +1,22 @@
 """The README's first command on a fresh machine: embedded PostgreSQL and NATS."""
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import psutil
+import pytest
 
 from tests.support.system import start_system, stop_system
+
+
+@pytest.fixture
+def tmp_path():
+    # Not under pytest's own temporary root: another pytest session starting meanwhile
+    # resets that root to 0700, and the embedded PostgreSQL runs as its own user.
+    path = Path(tempfile.mkdtemp(prefix="prodtrack-embedded-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_up_on_an_empty_data_dir_runs_everything_and_stops_clean(tmp_path):
