@@ -18,7 +18,7 @@ from libs.common.keys import Keys
 from libs.common.logging import configure, get_logger
 from libs.common.people import PeopleProjection, people_consumer
 from libs.common.revocation import Revocations
-from libs.common.routers import merged
+from libs.common.routers import RouteIndex, merged
 from libs.common.settings import Settings, get_settings
 from prodtrack import __version__
 
@@ -118,7 +118,10 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
             status_code=200 if db_up else 503,
         )
 
-    app.include_router(merged(spec.routers))
+    routes = merged(spec.routers)
+    # Requests are matched through the index; the router stays for the OpenAPI document.
+    app.router.routes.append(RouteIndex(routes.routes))
+    app.include_router(routes)
     return app
 
 
