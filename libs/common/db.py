@@ -32,8 +32,12 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> AsyncEn
     )
 
 
+EMITTED = "prodtrack.emitted"  # connection info key: names of the events of this transaction
+
+
 class Database:
-    """The service's handle on its schema. Writes wake the outbox relay after commit."""
+    """The service's handle on its schema. Writes wake the outbox relay after commit, and
+    tell `on_events` hooks the names of the events they committed."""
 
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
@@ -41,6 +45,7 @@ class Database:
         # COMMITTED each statement had its own snapshot anyway. Same pool as `engine`.
         self.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.after_commit: list[Callable[[], None]] = []
+        self.on_events: list[Callable[[list[str]], None]] = []
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -50,9 +55,14 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.begin() as conn:
+            conn.info.pop(EMITTED, None)
             yield conn
+            emitted = conn.info.pop(EMITTED, None)
         for hook in self.after_commit:
             hook()
+        if emitted:
+            for hook in self.on_events:
+                hook(emitted)
 
     async def ping(self) -> bool:
         try:

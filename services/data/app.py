@@ -6,7 +6,6 @@ from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
 from services.data import consumers, routes, tables
 from services.data.people import OwnPeople
-from services.data.store import teams
 
 
 def create_app() -> FastAPI:
@@ -19,6 +18,6 @@ def create_app() -> FastAPI:
             people=lambda app: OwnPeople(app.state.db),
         )
     )
-    # Who is in which team, for libs.common.permissions' callers.
-    app.state.memberships = teams.memberships
+    # Who is in which team, for libs.common.permissions' callers (kept briefly by people).
+    app.state.memberships = lambda db, person_id: app.state.people.memberships(db, person_id)
     return app

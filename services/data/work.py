@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.common.errors import Forbidden, MalformedId, WrongParameter
 from libs.common.events import Outbox
-from libs.common.events.outbox import envelope, subject_for
 from libs.common.permissions import Caller
 
 # --- Access (Zou's permissions_service, by global role) ------------------------------
@@ -139,18 +138,7 @@ Event = tuple[str, dict, Any]  # name, data, project_id
 
 async def emit_all(conn: AsyncConnection, outbox: Outbox, events: list[Event], user_id: Any):
     """Every event of one write in a single insert, inside the write's transaction."""
-    rows = []
-    for name, data, project_id in events:
-        event = envelope(name, data, project_id=project_id, user_id=user_id)
-        rows.append(
-            {
-                "id": uuid.UUID(event["id"]),
-                "subject": subject_for(outbox.prefix, outbox.service, event["name"]),
-                "payload": event,
-            }
-        )
-    if rows:
-        await conn.execute(outbox.table.insert(), rows)
+    await outbox.emit_many(conn, events, user_id)
 
 
 # --- Pages ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.common.db import EMITTED
+
 
 def subject_for(prefix: str, service: str, name: str) -> str:
     """`task:status-changed` from data -> `prodtrack.data.task.status-changed`."""
@@ -67,6 +69,7 @@ class Outbox:
         user_id: Any = None,
     ) -> dict[str, Any]:
         event = envelope(name, data, project_id=project_id, user_id=user_id)
+        conn.info.setdefault(EMITTED, []).append(event["name"])
         await conn.execute(
             self.table.insert().values(
                 id=uuid.UUID(event["id"]),
@@ -75,3 +78,21 @@ class Outbox:
             )
         )
         return event
+
+    async def emit_many(
+        self, conn: AsyncConnection, events: list[tuple[str, dict[str, Any], Any]], user_id: Any
+    ) -> None:
+        """Several events (name, data, project_id) of one write, in a single insert."""
+        rows = []
+        for name, data, project_id in events:
+            event = envelope(name, data, project_id=project_id, user_id=user_id)
+            rows.append(
+                {
+                    "id": uuid.UUID(event["id"]),
+                    "subject": subject_for(self.prefix, self.service, event["name"]),
+                    "payload": event,
+                }
+            )
+        if rows:
+            conn.info.setdefault(EMITTED, []).extend(row["payload"]["name"] for row in rows)
+            await conn.execute(self.table.insert(), rows)

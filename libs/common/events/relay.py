@@ -27,7 +27,8 @@ class Relay:
         self.outbox = outbox
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
-        db.after_commit.append(self.wake)
+        # Woken by a commit that wrote events; the idle poll catches anything else.
+        db.on_events.append(lambda _names: self.wake())
 
     def wake(self) -> None:
         self._wake.set()
