@@ -8,4 +8,8 @@ async def log_event(conn, event: Event) -> None:
     await events.record(conn, event)
 
 
-CONSUMERS = [Consumer("event-log", ">", log_event)]
+async def log_events(conn, batch: list[Event]) -> None:
+    await events.record_many(conn, batch)
+
+
+CONSUMERS = [Consumer("event-log", ">", log_event, handle_many=log_events)]

@@ -62,11 +62,15 @@ class Consumer:
         subject: str,  # relative to the prefix: "data.person.>"
         handler: Handler,
         deliver_all: bool = True,
+        # Optional: applies a fetched batch's new events at once (one statement, not one
+        # per event); `handler` still applies them one by one when a batch fails.
+        handle_many: Callable[[AsyncConnection, list[Event]], Awaitable[None]] | None = None,
     ):
         self.name = name
         self.subject = subject
         self.handler = handler
         self.deliver_all = deliver_all
+        self.handle_many = handle_many
         self._task: asyncio.Task | None = None
 
     def start(self, db: Database, bus: Bus, inbox: sa.Table, durable: str) -> None:
@@ -108,8 +112,44 @@ class Consumer:
                 log.warning("consumer fetch failed", consumer=durable, error=str(exc))
                 await asyncio.sleep(0.5)
                 continue
+            if len(msgs) > 1 and await self._deliver_together(db, inbox, msgs):
+                continue
             for msg in msgs:
                 await self._deliver(db, inbox, durable, msg)
+
+    async def _deliver_together(self, db: Database, inbox: sa.Table, msgs: list) -> bool:
+        """A fetched batch applied in one transaction (one commit instead of one per event,
+        so a burst of events costs the service's requests little); False when any event
+        is unreadable or fails, and the batch is then applied one by one."""
+        try:
+            events = [Event.parse(msg.subject, msg.data) for msg in msgs]
+            async with db.write() as conn:
+                if self.handle_many is not None:
+                    await self._apply_many(conn, inbox, events)
+                else:
+                    for event in events:
+                        await apply_in(conn, inbox, self.name, event, self.handler)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return False
+        for msg in msgs:
+            with contextlib.suppress(Exception):
+                await msg.ack()
+        return True
+
+    async def _apply_many(self, conn: AsyncConnection, inbox: sa.Table, events: list[Event]):
+        rows = [{"consumer": self.name, "event_id": event.id} for event in events]
+        fresh = set(
+            (
+                await conn.execute(
+                    insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id)
+                )
+            ).scalars()
+        )
+        new = list({event.id: event for event in events if event.id in fresh}.values())
+        if new:
+            await self.handle_many(conn, new)
 
     async def _deliver(self, db: Database, inbox: sa.Table, durable: str, msg) -> None:
         try:
@@ -134,15 +174,22 @@ async def apply_once(
 ) -> bool:
     """Apply `event` unless this consumer already did; returns whether it was applied."""
     async with db.write() as conn:
-        first_time = (
-            await conn.execute(
-                insert(inbox)
-                .values(consumer=consumer, event_id=event.id)
-                .on_conflict_do_nothing()
-                .returning(inbox.c.event_id)
-            )
-        ).first()
-        if first_time is None:
-            return False
-        await handler(conn, event)
+        return await apply_in(conn, inbox, consumer, event, handler)
+
+
+async def apply_in(
+    conn: AsyncConnection, inbox: sa.Table, consumer: str, event: Event, handler: Handler
+) -> bool:
+    """`apply_once` inside the caller's transaction."""
+    first_time = (
+        await conn.execute(
+            insert(inbox)
+            .values(consumer=consumer, event_id=event.id)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
+    ).first()
+    if first_time is None:
+        return False
+    await handler(conn, event)
     return True

@@ -38,22 +38,30 @@ def _uuid_or_none(value) -> uuid.UUID | None:
 
 
 async def record(conn: AsyncConnection, event: Event) -> None:
-    if event.name.startswith(NOT_PERSISTED_PREFIXES) or event.name in NOT_PERSISTED:
-        return
-    created = _parse_time(event.created_at)
-    await conn.execute(
-        insert(api_event)
-        .values(
-            id=event.id,
-            name=event.name[:80],
-            user_id=_uuid_or_none(event.user_id),
-            project_id=_uuid_or_none(event.project_id),
-            data=event.data,
-            created_at=created,
-            updated_at=created,
+    await record_many(conn, [event])
+
+
+async def record_many(conn: AsyncConnection, events: list[Event]) -> None:
+    rows = []
+    for event in events:
+        if event.name.startswith(NOT_PERSISTED_PREFIXES) or event.name in NOT_PERSISTED:
+            continue
+        created = _parse_time(event.created_at)
+        rows.append(
+            {
+                "id": event.id,
+                "name": event.name[:80],
+                "user_id": _uuid_or_none(event.user_id),
+                "project_id": _uuid_or_none(event.project_id),
+                "data": event.data,
+                "created_at": created,
+                "updated_at": created,
+            }
         )
-        .on_conflict_do_nothing(index_elements=["id"])
-    )
+    if rows:
+        await conn.execute(
+            insert(api_event).values(rows).on_conflict_do_nothing(index_elements=["id"])
+        )
 
 
 def _parse_time(text: str | None) -> dt.datetime:
