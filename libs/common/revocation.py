@@ -91,13 +91,17 @@ class Revocations:
         """Ask the buckets themselves (used by the gateway, so a logout holds at once)."""
         if jti in self.revoked:
             return True
-        for name in (self.bucket, self.forever_bucket):
-            try:
-                kv = await self._bucket(name)
-                await kv.get(jti)
-            except KeyNotFoundError:
-                continue
-            except Exception:
-                continue
-            return True
-        return False
+        found = await asyncio.gather(
+            *(self._stored(name, jti) for name in (self.bucket, self.forever_bucket))
+        )
+        return any(found)
+
+    async def _stored(self, name: str, jti: str) -> bool:
+        try:
+            kv = await self._bucket(name)
+            await kv.get(jti)
+        except KeyNotFoundError:
+            return False
+        except Exception:
+            return False
+        return True
