@@ -32,12 +32,13 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> AsyncEn
     )
 
 
-EMITTED = "prodtrack.emitted"  # connection info key: names of the events of this transaction
+# Connection info key: the outbox rows ({id, subject, payload}) this transaction wrote.
+EMITTED = "prodtrack.emitted"
 
 
 class Database:
-    """The service's handle on its schema. Writes wake the outbox relay after commit, and
-    tell `on_events` hooks the names of the events they committed."""
+    """The service's handle on its schema. After a write commits, `on_events` hooks get
+    the outbox rows it wrote (the relay publishes them at once)."""
 
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
@@ -45,7 +46,7 @@ class Database:
         # COMMITTED each statement had its own snapshot anyway. Same pool as `engine`.
         self.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.after_commit: list[Callable[[], None]] = []
-        self.on_events: list[Callable[[list[str]], None]] = []
+        self.on_events: list[Callable[[list[dict]], None]] = []
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

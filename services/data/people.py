@@ -27,8 +27,8 @@ class OwnPeople:
         self._generation = 0
         db.on_events.append(self._seen)
 
-    def _seen(self, names: list[str]) -> None:
-        if any(name.startswith(INVALIDATING) for name in names):
+    def _seen(self, rows: list[dict]) -> None:
+        if any(row["payload"]["name"].startswith(INVALIDATING) for row in rows):
             self.forget()
 
     def forget(self) -> None:

@@ -69,14 +69,13 @@ class Outbox:
         user_id: Any = None,
     ) -> dict[str, Any]:
         event = envelope(name, data, project_id=project_id, user_id=user_id)
-        conn.info.setdefault(EMITTED, []).append(event["name"])
-        await conn.execute(
-            self.table.insert().values(
-                id=uuid.UUID(event["id"]),
-                subject=subject_for(self.prefix, self.service, event["name"]),
-                payload=event,
-            )
-        )
+        row = {
+            "id": uuid.UUID(event["id"]),
+            "subject": subject_for(self.prefix, self.service, event["name"]),
+            "payload": event,
+        }
+        conn.info.setdefault(EMITTED, []).append(row)
+        await conn.execute(self.table.insert().values(**row))
         return event
 
     async def emit_many(
@@ -94,5 +93,5 @@ class Outbox:
                 }
             )
         if rows:
-            conn.info.setdefault(EMITTED, []).extend(row["payload"]["name"] for row in rows)
+            conn.info.setdefault(EMITTED, []).extend(rows)
             await conn.execute(self.table.insert(), rows)
