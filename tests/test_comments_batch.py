@@ -150,6 +150,60 @@ def test_moving_a_comment_to_the_right_task(review, system):
     assert same.json()["message"] == "Source and target tasks must be different."
 
 
+def test_status_automations_follow_a_comment(review, system):
+    admin, pid = review.admin, review.pid
+    char = admin.get("/data/entity-types", params={"name": "Character"}).json()[0]
+    asset = admin.post(
+        f"/data/projects/{pid}/asset-types/{char['id']}/assets/new", json={"name": "Ann"}
+    ).json()
+    types = {
+        n: admin.get("/data/task-types", params={"name": n}).json()[0]
+        for n in ("Modeling", "Rigging")
+    }
+    done = admin.get("/data/task-status", params={"short_name": "done"}).json()[0]
+    wip, wfa = review.status["wip"], review.status["wfa"]
+    tasks = {
+        name: admin.post(
+            f"/actions/projects/{pid}/task-types/{tt['id']}/assets/create-tasks",
+            json=[asset["id"]],
+        ).json()[0]
+        for name, tt in types.items()
+    }
+    common = {"entity_type": "asset", "in_task_type_id": types["Modeling"]["id"]}
+    for extra in (
+        {
+            "in_task_status_id": done["id"],
+            "out_field_type": "status",
+            "out_task_type_id": types["Rigging"]["id"],
+            "out_task_status_id": wip["id"],
+        },
+        {
+            "in_task_status_id": wfa["id"],
+            "out_field_type": "ready_for",
+            "out_task_type_id": types["Rigging"]["id"],
+        },
+    ):
+        made = admin.post("/data/status-automations", json={**common, **extra}).json()
+        linked = admin.post(
+            f"/data/projects/{pid}/settings/status-automations",
+            json={"status_automation_id": made["id"]},
+        )
+        assert linked.status_code == 201, linked.text
+    modeling = f"/actions/tasks/{tasks['Modeling']['id']}/comment"
+    with EventListener(system.nats_url, system.subject("data.>")) as events:
+        admin.post(modeling, json={"task_status_id": wfa["id"], "comment": "ready"})
+        events.wait_for(
+            lambda e: e["name"] == "asset:update" and e["data"]["asset_id"] == asset["id"]
+        )
+    assert admin.get(f"/data/assets/{asset['id']}").json()["ready_for"] == types["Rigging"]["id"]
+    posted = admin.post(modeling, json={"task_status_id": done["id"], "comment": "done"})
+    assert posted.status_code == 201, posted.text
+    rigging = admin.get(f"/data/tasks/{tasks['Rigging']['id']}").json()
+    assert rigging["task_status_id"] == wip["id"]
+    [note] = admin.get(f"/data/tasks/{tasks['Rigging']['id']}/comments").json()
+    assert note["text"] == "Change triggered by Modeling set to Done"
+
+
 @pytest.mark.parametrize(
     "method, path, body, status",
     [

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from libs.common.errors import Forbidden, WrongParameter
 from services.data import serialize
 from services.data.routes.crud import CallerDep
-from services.data.store import attachments
+from services.data.store import attachments, status_automations
 from services.data.store import comments as store
 from services.data.tables import person
 from services.data.work import (
@@ -112,7 +112,7 @@ async def post_comment(
             raise Forbidden()
         check_status_use(caller, status)
         author = await _author(conn, author_id)
-        return await store.create(
+        created = await store.create(
             conn,
             app.outbox,
             facts,
@@ -126,6 +126,8 @@ async def post_comment(
             created_at=created_at,
             uploads=uploads or [],
         )
+        await status_automations.run(conn, app.outbox, task_id, author, caller.user.id)
+        return created
 
 
 def _can_comment(caller, facts: dict, status: dict) -> bool:

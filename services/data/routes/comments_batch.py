@@ -11,7 +11,7 @@ from libs.common.errors import Body, Forbidden, WrongParameter
 from services.data import serialize
 from services.data.routes.comments import check_status_use
 from services.data.routes.crud import CallerDep
-from services.data.store import attachments
+from services.data.store import attachments, status_automations
 from services.data.store import comments as comment_store
 from services.data.store import comments_batch as store
 from services.data.store.file_paths import must
@@ -119,6 +119,9 @@ async def _post_batch(request: Request, caller, task_id: uuid.UUID | None) -> li
                 links=item["links"],
                 created_at=item["created_at"],
                 uploads=uploads.get(index, []),
+            )
+            await status_automations.run(
+                conn, state.outbox, item["task_id"], author, caller.user.id
             )
             # Preview uploads go to media's routes; a batch records none.
             out.append({**created, "preview_files": []})
