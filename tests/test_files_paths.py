@@ -244,6 +244,29 @@ def test_guess_from_path(studio):
     assert admin.post("/data/entities/guess-from-path", json=elsewhere).json() == []
 
 
+def test_a_vendor_reaches_only_the_entities_of_their_tasks(studio, system):
+    admin, password = studio.admin, "h17-Vendor-pass-1"
+    vendor = admin.post(
+        "/data/persons",
+        json={
+            "email": f"h17-vendor-{tag()}@example.com",
+            "first_name": "Ven",
+            "last_name": "Dor",
+            "role": "vendor",
+        },
+    ).json()
+    admin.post(
+        f"/actions/persons/{vendor['id']}/change-password",
+        json={"password": password, "password_2": password},
+    )
+    admin.post(f"/data/projects/{studio.project['id']}/team", json={"person_id": vendor["id"]})
+    url = f"/data/tasks/{studio.task['id']}/working-file-path"
+    with system.client(system.login(vendor["email"], password)) as client:
+        assert client.post(url, json={}).status_code == 403
+        admin.put(f"/actions/tasks/{studio.task['id']}/assign", json={"person_id": vendor["id"]})
+        assert client.post(url, json={}).status_code == 200
+
+
 @pytest.mark.parametrize(
     "method, path, body, status",
     [

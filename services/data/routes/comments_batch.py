@@ -158,11 +158,12 @@ async def copy_client_comments(
             # The copy keeps the task's status.
             status = await comment_store.get_status(conn, facts["task_status_id"])
             text = f"{body.prefix}\n\n{found['text']}" if body.prefix else found["text"]
-            out.append(
-                await comment_store.create(
-                    conn, state.outbox, facts, status, author, text, caller.user.id
-                )
+            created = await comment_store.create(
+                conn, state.outbox, facts, status, author, text, caller.user.id
             )
+            # Zou runs automations after every comment it creates, copies included.
+            await status_automations.run(conn, state.outbox, facts["id"], author, caller.user.id)
+            out.append(created)
     return out
 
 

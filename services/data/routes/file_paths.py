@@ -6,7 +6,7 @@ import uuid
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from libs.common.errors import Body, WrongParameter
+from libs.common.errors import Body, Forbidden, WrongParameter
 from services.data import file_tree
 from services.data import tables as t
 from services.data.routes.crud import CallerDep
@@ -66,6 +66,14 @@ class Refused(WrongParameter):
         return self._body
 
 
+async def check_entity(conn, caller, project_id, entity_id) -> None:
+    """Zou's check_project_access then check_entity_access: vendors only reach the
+    entities they hold a task on."""
+    check_project(caller, project_id)
+    if caller.is_vendor(project_id) and not await store.assigned_on(conn, entity_id, caller.id):
+        raise Forbidden()
+
+
 def _echo(error: file_tree.MalformedTree, received: dict) -> Refused:
     # Zou's path routes echo the request body next to the tree's complaint.
     return Refused({"message": error.message, "received_data": received})
@@ -79,7 +87,7 @@ async def working_file_path(
     state = request.app.state
     async with state.db.write() as conn:
         task = await task_store.get(conn, tid)
-        check_project(caller, task["project_id"])
+        await check_entity(conn, caller, task["project_id"], task["entity_id"])
         if body.software_id is None:
             software = await store.get_or_create(
                 conn, state.outbox, t.software, store.PATH_SOFTWARE, caller.id
@@ -117,9 +125,9 @@ async def _output_path(request, caller, body: OutputPathBody, entity: dict, inst
             revision=body.revision,
         )
         if instance is None:
-            check_project(caller, entity["project_id"])
+            await check_entity(conn, caller, entity["project_id"], entity["id"])
         else:
-            check_project(caller, ctx.asset["project_id"])
+            await check_entity(conn, caller, ctx.asset["project_id"], ctx.asset["id"])
         tree = ctx.project.get("file_tree")
         try:
             await store.with_defaults(conn, state.outbox, ctx, body.mode, caller.id)
@@ -171,7 +179,7 @@ async def new_working_file(
     state = request.app.state
     async with state.db.write() as conn:
         task = await task_store.get(conn, tid)
-        check_project(caller, task["project_id"])
+        await check_entity(conn, caller, task["project_id"], task["entity_id"])
         if body.software_id is None:
             software = await store.get_or_create(
                 conn, state.outbox, t.software, store.NEW_FILE_SOFTWARE, caller.id

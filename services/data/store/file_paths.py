@@ -285,3 +285,15 @@ async def guess(conn: AsyncConnection, project: dict, file_path: str, sep: str) 
         if found not in matches:
             matches.append(found)
     return matches
+
+
+async def assigned_on(conn: AsyncConnection, entity_id: uuid.UUID, person_id: uuid.UUID) -> bool:
+    """Whether the person holds a task of the entity (what lets a vendor reach it)."""
+    link = t.task_person_link
+    found = await conn.execute(
+        sa.select(t.task.c.id)
+        .join(link, link.c.task_id == t.task.c.id)
+        .where(t.task.c.entity_id == entity_id, link.c.person_id == person_id)
+        .limit(1)
+    )
+    return found.first() is not None
