@@ -4,9 +4,7 @@ import uuid
 
 import pytest
 
-
-def tag() -> str:
-    return uuid.uuid4().hex[:8]
+from tests.support.studio import person_token, tag
 
 
 @pytest.fixture(scope="module")
@@ -194,27 +192,6 @@ def test_edits_departments_and_budgets(studio, show):
     assert renamed.status_code == 200 and renamed.json()["name"] == "v1b"
     assert [b["name"] for b in admin.get(f"/data/projects/{pid}/budgets").json()] == ["v1b"]
     assert admin.put(f"/data/projects/{pid}/budgets/{bid}", json={"name": 5}).status_code == 400
-
-
-def person_token(system, admin, role: str = "user") -> tuple[str, str]:
-    """A new person of this role with a password, logged in: (person id, token)."""
-    email = f"h5-{tag()}@example.com"
-    person = admin.post(
-        "/data/persons",
-        json={"first_name": "Some", "last_name": "One", "email": email, "role": role},
-    )
-    assert person.status_code == 201, person.text
-    # The auth service still asks for old_password even when an admin sets it.
-    changed = admin.post(
-        f"/actions/persons/{person.json()['id']}/change-password",
-        json={
-            "password": "h5-Secret-pass-42",
-            "password_2": "h5-Secret-pass-42",
-            "old_password": "unused-by-admins",
-        },
-    )
-    assert changed.status_code == 200, changed.text
-    return person.json()["id"], system.login(email, "h5-Secret-pass-42")
 
 
 def test_outsider_is_refused(system, studio, show):

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.events import EventListener
-from tests.test_breakdown import person_token, tag
+from tests.support.studio import person_token, tag
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 

@@ -1,7 +1,7 @@
 """Entity chats: a supervisor opens an asset's chat, joins, posts, reads, leaves."""
 
 from tests.support.events import EventListener
-from tests.test_tasks_day import first, make, tag
+from tests.support.studio import first, make, tag
 
 
 def test_entity_chat_round_trip(system, admin):

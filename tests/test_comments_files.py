@@ -4,7 +4,7 @@ task and per production, in Zou's shapes."""
 import pytest
 
 from tests.support.events import EventListener
-from tests.test_tasks_day import first, make, tag
+from tests.support.studio import first, make, tag
 
 
 @pytest.fixture(scope="module")

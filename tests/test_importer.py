@@ -6,49 +6,11 @@ import uuid
 
 import pytest
 
-
-def tag() -> str:
-    return uuid.uuid4().hex[:8]
+from tests.support.studio import first, make, person, tag
 
 
 def sg_id() -> int:
     return random.randint(10_000_000, 2_000_000_000)
-
-
-PASSWORD = "import-pass-4242"
-
-
-def make(client, path: str, body: dict) -> dict:
-    response = client.post(path, json=body)
-    assert response.status_code == 201, (path, response.text)
-    return response.json()
-
-
-def first(client, path: str, **params) -> dict:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()[0]
-
-
-def person(system, admin, role: str, **extra) -> tuple[dict, object]:
-    suffix = tag()
-    created = make(
-        admin,
-        "/data/persons",
-        {
-            "first_name": role.title(),
-            "last_name": f"Imp{suffix}",
-            "email": f"{role}.{suffix}@example.com",
-            "role": role,
-            **extra,
-        },
-    )
-    response = admin.post(
-        f"/actions/persons/{created['id']}/change-password",
-        json={"old_password": "unused", "password": PASSWORD, "password_2": PASSWORD},
-    )
-    assert response.status_code == 200, response.text
-    return created, system.client(system.login(created["email"], PASSWORD))
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,9 @@ import pytest
 from PIL import Image
 
 from tests.support.events import EventListener
+from tests.support.studio import tag
 
 PASSWORD = "media-password-1"
-
-
-def tag() -> str:
-    return uuid.uuid4().hex[:8]
 
 
 def picture(width=640, height=360, fmt="PNG") -> bytes:

@@ -3,7 +3,7 @@ and what each department is equipped with."""
 
 import pytest
 
-from tests.test_breakdown import person_token, tag
+from tests.support.studio import person_token, tag
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -11,7 +11,8 @@ MISSING = "00000000-0000-0000-0000-000000000000"
 @pytest.fixture(scope="module")
 def crew(system, admin_token):
     with system.client(admin_token) as admin:
-        artist_id, artist_token = person_token(system, admin)
+        artist, artist_token = person_token(system, admin)
+        artist_id = artist["id"]
         day_off = admin.post(
             "/data/day-offs",
             json={

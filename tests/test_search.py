@@ -1,6 +1,6 @@
 """Search: persons, assets and shots whose names contain the query, in Zou's shape."""
 
-from tests.test_tasks_day import first, make, tag
+from tests.support.studio import first, make, tag
 
 
 def test_search_finds_assets_and_people(admin):

@@ -7,45 +7,7 @@ import uuid
 import pytest
 
 from tests.support.events import EventListener
-
-
-def tag() -> str:
-    return uuid.uuid4().hex[:8]
-
-
-PASSWORD = "day-pass-4242"
-
-
-def first(client, path: str, **params) -> dict:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()[0]
-
-
-def make(client, path: str, body: dict) -> dict:
-    response = client.post(path, json=body)
-    assert response.status_code == 201, (path, response.text)
-    return response.json()
-
-
-def person(system, admin, role: str) -> tuple[dict, object]:
-    suffix = tag()
-    created = make(
-        admin,
-        "/data/persons",
-        {
-            "first_name": role.title(),
-            "last_name": f"Day{suffix}",
-            "email": f"{role}.{suffix}@example.com",
-            "role": role,
-        },
-    )
-    response = admin.post(
-        f"/actions/persons/{created['id']}/change-password",
-        json={"old_password": "unused", "password": PASSWORD, "password_2": PASSWORD},
-    )
-    assert response.status_code == 200, response.text
-    return created, system.client(system.login(created["email"], PASSWORD))
+from tests.support.studio import first, make, person, tag
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ entity's thumbnail, reorders and annotates; admins list a production's previews.
 import pytest
 
 from tests.support.events import EventListener
-from tests.test_tasks_day import first, make, tag
+from tests.support.studio import first, make, tag
 
 
 @pytest.fixture(scope="module")

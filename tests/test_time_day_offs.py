@@ -4,7 +4,7 @@ the hours logged inside them."""
 import pytest
 
 from tests.support.events import EventListener
-from tests.test_tasks_day import first, make, person, tag
+from tests.support.studio import first, make, person, tag
 
 
 @pytest.fixture(scope="module")

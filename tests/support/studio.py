@@ -1,0 +1,49 @@
+"""Making a studio's data over HTTP, as the tests' users would."""
+
+import uuid
+
+PASSWORD = "studio-pass-4242"
+
+
+def tag(n: int = 8) -> str:
+    return uuid.uuid4().hex[:n]
+
+
+def make(client, path: str, body: dict) -> dict:
+    response = client.post(path, json=body)
+    assert response.status_code == 201, (path, response.text)
+    return response.json()
+
+
+def first(client, path: str, **params) -> dict:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()[0]
+
+
+def person_token(system, admin, role: str = "user", **extra) -> tuple[dict, str]:
+    """A new person of this role, given a password by an admin and logged in."""
+    suffix = tag()
+    created = make(
+        admin,
+        "/data/persons",
+        {
+            "first_name": role.title(),
+            "last_name": f"Person{suffix}",
+            "email": f"{role}.{suffix}@example.com",
+            "role": role,
+            **extra,
+        },
+    )
+    changed = admin.post(
+        f"/actions/persons/{created['id']}/change-password",
+        json={"password": PASSWORD, "password_2": PASSWORD},
+    )
+    assert changed.status_code == 200, changed.text
+    return created, system.login(created["email"], PASSWORD)
+
+
+def person(system, admin, role: str = "user", **extra) -> tuple[dict, object]:
+    """A new person of this role and an HTTP client logged in as them."""
+    created, token = person_token(system, admin, role, **extra)
+    return created, system.client(token)
