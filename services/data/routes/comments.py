@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 
 from libs.common.errors import Forbidden, WrongParameter
+from libs.common.responses import PlainJSON
 from services.data import serialize
 from services.data.routes.crud import CallerDep
 from services.data.store import attachments, status_automations
@@ -176,8 +177,10 @@ async def task_comments(task_id: str, request: Request, caller: CallerDep):
     async with request.app.state.db.read() as conn:
         facts = await store.task_facts(conn, tid)
         check_project(caller, facts["project_id"])
-        return await store.for_task(
-            conn, tid, caller.role == "client", caller.user.has_at_least("manager")
+        return PlainJSON(
+            await store.for_task(
+                conn, tid, caller.role == "client", caller.user.has_at_least("manager")
+            )
         )
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from libs.common.errors import NotFound, WrongParameter
+from libs.common.responses import PlainJSON
 from services.data import serialize
 from services.data import tables as t
 from services.data.routes.production_access import ViewerDep, body_id, json_body, text, uid
@@ -96,7 +97,7 @@ async def get_team(request: Request, project_id: str, viewer: ViewerDep):
     viewer.check_project(project["id"])
     async with db(request).read() as conn:
         rows = await store.team(conn, project["id"])
-    return [_member(row, viewer, project["id"]) for row in rows]
+    return PlainJSON([_member(row, viewer, project["id"]) for row in rows])
 
 
 ROLES = ("user", "admin", "supervisor", "manager", "client", "vendor")

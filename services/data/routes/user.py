@@ -4,10 +4,9 @@ import json
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 
 from libs.common.errors import NotFound, WrongParameter
+from libs.common.responses import PlainJSON
 from services.data import serialize
 from services.data import tables as t
 from services.data.routes.crud import CallerDep
@@ -39,20 +38,6 @@ async def _json(request: Request) -> dict:
 
 async def _projects(conn, caller) -> list:
     return await store.open_project_ids(conn, caller.user.id, admin=False)
-
-
-class PlainJSON(JSONResponse):
-    """The context is JSON-ready already: FastAPI's walk over every value of it (a quarter
-    of the request's time) is left to the odd value json cannot write itself."""
-
-    def render(self, content) -> bytes:
-        return json.dumps(
-            content,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-            default=jsonable_encoder,
-        ).encode()
 
 
 @router.get("/data/user/context")
