@@ -114,20 +114,25 @@ async def enable_totp(request: Request, principal: CurrentPrincipal, body: Body(
     return await registered(request, person, "totp")
 
 
+async def disable(request: Request, principal, body, method: str, label: str) -> dict:
+    """Turn one 2FA method off, after a valid second factor, and forget its secret."""
+    person = await current_person(request, principal)
+    if not two_factor.enabled(person):
+        raise WrongParameter(f"{label} not enabled.")
+    await verified(request, person, body)
+    if not person.get(f"{method}_enabled"):
+        raise WrongParameter(f"{label} not enabled.")
+    await unregistered(request, person, method, **{f"{method}_secret": None})
+    return {"success": True}
+
+
 @router.delete("/auth/totp")
 async def disable_totp(
     request: Request,
     principal: CurrentPrincipal,
     body: Body(two_factor.SecondFactor),
 ):
-    person = await current_person(request, principal)
-    if not two_factor.enabled(person):
-        raise WrongParameter("TOTP not enabled.")
-    await verified(request, person, body)
-    if not person.get("totp_enabled"):
-        raise WrongParameter("TOTP not enabled.")
-    await unregistered(request, person, "totp", totp_secret=None)
-    return {"success": True}
+    return await disable(request, principal, body, "totp", "TOTP")
 
 
 @router.get("/auth/email-otp")
@@ -176,14 +181,7 @@ async def disable_email_otp(
     principal: CurrentPrincipal,
     body: Body(two_factor.SecondFactor),
 ):
-    person = await current_person(request, principal)
-    if not two_factor.enabled(person):
-        raise WrongParameter("OTP by email not enabled.")
-    await verified(request, person, body)
-    if not person.get("email_otp_enabled"):
-        raise WrongParameter("OTP by email not enabled.")
-    await unregistered(request, person, "email_otp", email_otp_secret=None)
-    return {"success": True}
+    return await disable(request, principal, body, "email_otp", "OTP by email")
 
 
 @router.put("/auth/recovery-codes")
