@@ -38,19 +38,6 @@ choice = partial(columns.choice, CHOICES)
 # Columns marked "-> ... (data)" name rows of the data service: same ids, no foreign key
 # across schemas.
 
-attachment_file = sa.Table(
-    "attachment_file",
-    metadata,
-    *base_columns(),
-    sa.Column("name", sa.String(250)),
-    defaulted("size", sa.BigInteger, 1),
-    sa.Column("extension", sa.String(6)),
-    sa.Column("mimetype", sa.String(255)),
-    sa.Column("comment_id", sa.Uuid, index=True),  # -> comment.id (data)
-    sa.Column("reply_id", sa.Uuid),  # an id inside comment.replies (data)
-    sa.Column("chat_message_id", sa.Uuid, index=True),  # -> chat_message.id (data)
-)
-
 build_job = sa.Table(
     "build_job",
     metadata,
