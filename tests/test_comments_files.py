@@ -4,7 +4,7 @@ task and per production, in Zou's shapes."""
 import pytest
 
 from tests.support.events import EventListener
-from tests.support.studio import first, make, tag
+from tests.support.studio import asset_task, first
 
 
 @pytest.fixture(scope="module")
@@ -12,22 +12,7 @@ def shot(system, admin_token):
     with system.client(admin_token) as admin:
         s = type("Shot", (), {})()
         s.admin = admin
-        s.project = make(admin, "/data/projects", {"name": f"files-{tag()}"})
-        character = first(admin, "/data/entity-types", name="Character")
-        task_type = first(admin, "/data/task-types", name="Modeling")
-        asset = make(
-            admin,
-            "/data/entities",
-            {
-                "name": f"a-{tag()}",
-                "project_id": s.project["id"],
-                "entity_type_id": character["id"],
-            },
-        )
-        s.task = admin.post(
-            f"/actions/projects/{s.project['id']}/task-types/{task_type['id']}/create-tasks/assets",
-            json=[asset["id"]],
-        ).json()[0]
+        s.project, _, s.task = asset_task(admin, "files")
         s.wip = first(admin, "/data/task-status", short_name="wip")
         yield s
 

@@ -4,7 +4,7 @@ entity's thumbnail, reorders and annotates; admins list a production's previews.
 import pytest
 
 from tests.support.events import EventListener
-from tests.support.studio import first, make, tag
+from tests.support.studio import asset_task, first
 
 
 @pytest.fixture(scope="module")
@@ -12,22 +12,8 @@ def review(system, admin_token):
     with system.client(admin_token) as admin:
         r = type("Review", (), {})()
         r.admin = admin
-        r.project = make(admin, "/data/projects", {"name": f"prev-{tag()}"})
-        character = first(admin, "/data/entity-types", name="Character")
-        task_type = first(admin, "/data/task-types", name="Modeling")
-        r.asset = make(
-            admin,
-            "/data/entities",
-            {
-                "name": f"a-{tag()}",
-                "project_id": r.project["id"],
-                "entity_type_id": character["id"],
-            },
-        )
-        r.tasks = admin.post(
-            f"/actions/projects/{r.project['id']}/task-types/{task_type['id']}/create-tasks/assets",
-            json=[r.asset["id"]],
-        ).json()
+        r.project, r.asset, task = asset_task(admin, "prev")
+        r.tasks = [task]
         r.wfa = first(admin, "/data/task-status", short_name="wfa")
         yield r
 

@@ -4,7 +4,7 @@ the hours logged inside them."""
 import pytest
 
 from tests.support.events import EventListener
-from tests.support.studio import first, make, person, tag
+from tests.support.studio import asset_task, person
 
 
 @pytest.fixture(scope="module")
@@ -12,22 +12,7 @@ def office(system, admin_token):
     with system.client(admin_token) as admin:
         o = type("Office", (), {})()
         o.admin = admin
-        o.project = make(admin, "/data/projects", {"name": f"off-{tag()}"})
-        character = first(admin, "/data/entity-types", name="Character")
-        task_type = first(admin, "/data/task-types", name="Modeling")
-        asset = make(
-            admin,
-            "/data/entities",
-            {
-                "name": f"a-{tag()}",
-                "project_id": o.project["id"],
-                "entity_type_id": character["id"],
-            },
-        )
-        o.task = admin.post(
-            f"/actions/projects/{o.project['id']}/task-types/{task_type['id']}/create-tasks/assets",
-            json=[asset["id"]],
-        ).json()[0]
+        o.project, _, o.task = asset_task(admin, "off")
         o.artist, o.artist_client = person(system, admin, "user")
         o.other, o.other_client = person(system, admin, "user")
         response = admin.put(

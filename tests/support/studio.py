@@ -47,3 +47,22 @@ def person(system, admin, role: str = "user", **extra) -> tuple[dict, object]:
     """A new person of this role and an HTTP client logged in as them."""
     created, token = person_token(system, admin, role, **extra)
     return created, system.client(token)
+
+
+def asset_task(admin, prefix: str) -> tuple[dict, dict, dict]:
+    """A new production with one Character asset and its Modeling task:
+    (project, asset, task)."""
+    project = make(admin, "/data/projects", {"name": f"{prefix}-{tag()}"})
+    character = first(admin, "/data/entity-types", name="Character")
+    modeling = first(admin, "/data/task-types", name="Modeling")
+    asset = make(
+        admin,
+        "/data/entities",
+        {"name": f"a-{tag()}", "project_id": project["id"], "entity_type_id": character["id"]},
+    )
+    created = admin.post(
+        f"/actions/projects/{project['id']}/task-types/{modeling['id']}/create-tasks/assets",
+        json=[asset["id"]],
+    )
+    assert created.status_code == 201, created.text
+    return project, asset, created.json()[0]
