@@ -7,7 +7,9 @@ import uuid
 from fastapi import APIRouter, Request
 
 from libs.common.errors import NotFound
+from libs.common.responses import PlainJSON
 from services.data.store import internal_queries as q
+from services.data.store import reporting_reads
 
 router = APIRouter(prefix="/internal/reporting", include_in_schema=False)
 
@@ -32,6 +34,31 @@ async def presence(request: Request, year: int, month: int):
 async def member_projects(request: Request, person_id: uuid.UUID):
     async with request.app.state.db.read() as conn:
         return await q.member_project_ids(conn, person_id)
+
+
+@router.get("/projects/{project_id}/viewers/{person_id}")
+async def project_viewer(request: Request, project_id: uuid.UUID, person_id: uuid.UUID):
+    async with request.app.state.db.read() as conn:
+        found = await reporting_reads.project_viewer(conn, project_id, person_id)
+    if found is None:
+        raise NotFound("Project", project_id)
+    return found
+
+
+@router.get("/projects/{project_id}/shots-export")
+async def shots_export(
+    request: Request,
+    project_id: uuid.UUID,
+    episode_id: uuid.UUID | None = None,
+    main_pack: bool = False,
+    shot_id: uuid.UUID | None = None,
+    assigned_to: uuid.UUID | None = None,
+):
+    async with request.app.state.db.read() as conn:
+        found = await reporting_reads.shots_export(
+            conn, project_id, episode_id, main_pack, shot_id, assigned_to
+        )
+    return PlainJSON(found)
 
 
 @router.get("/{kind}/{row_id}")
