@@ -5,6 +5,15 @@ from fastapi import FastAPI
 from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
 from services.reporting import consumers, routes, tables
+from services.reporting.data_api import DataApi
+
+
+async def _setup(app: FastAPI) -> None:
+    app.state.data_api = DataApi(app.state.settings.data_url)
+
+
+async def _teardown(app: FastAPI) -> None:
+    await app.state.data_api.close()
 
 
 def create_app() -> FastAPI:
@@ -15,5 +24,7 @@ def create_app() -> FastAPI:
             routers=discover(routes),
             consumers=list(consumers.CONSUMERS),
             people_table=tables.people,
+            setup=_setup,
+            teardown=_teardown,
         )
     )
