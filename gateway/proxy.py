@@ -35,9 +35,15 @@ class Proxy:
         timeout = httpx.Timeout(connect=5, read=300, write=300, pool=30)
         # Services' Set-Cookie headers belong to the client that asked: the pools must
         # never keep them, or one user's login would ride along with everyone's requests.
+        # httpx would ask for gzip on a client's behalf when it did not ("identity" is
+        # replaced by the client's own Accept-Encoding when it sends one).
         self.clients = {
             name: httpx.AsyncClient(
-                base_url=url, limits=limits, timeout=timeout, cookies=NoCookies()
+                base_url=url,
+                limits=limits,
+                timeout=timeout,
+                cookies=NoCookies(),
+                headers={"accept-encoding": "identity"},
             )
             for name, url in service_urls.items()
         }

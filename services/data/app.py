@@ -5,7 +5,17 @@ from fastapi import FastAPI
 from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
 from services.data import consumers, routes, tables
+from services.data.answers import AnswerCache
 from services.data.people import OwnPeople
+
+
+async def _setup(app: FastAPI) -> None:
+    app.state.answers = AnswerCache()
+    app.state.answers.watch(app.state.db, app.state.bus)
+
+
+async def _teardown(app: FastAPI) -> None:
+    await app.state.answers.stop()
 
 
 def create_app() -> FastAPI:
@@ -16,6 +26,8 @@ def create_app() -> FastAPI:
             routers=discover(routes),
             consumers=list(consumers.CONSUMERS),
             people=lambda app: OwnPeople(app.state.db),
+            setup=_setup,
+            teardown=_teardown,
         )
     )
     # Who is in which team, for libs.common.permissions' callers (kept briefly by people).

@@ -12,7 +12,7 @@ from services.data.routes.production_access import (
     text,
     uid,
 )
-from services.data.routes.shots import board_filters, json_text, remover
+from services.data.routes.shots import board_filters, remover
 from services.data.store import entities as store
 from services.data.store import projects as projects_store
 from services.data.store import with_tasks
@@ -36,12 +36,15 @@ async def assets_with_tasks(request: Request, viewer: ViewerDep):
     filters = board_filters(request, viewer, ASSET_TYPE_CONDITION, "asset")
     if filters.project_id is not None:
         viewer.check_project(filters.project_id)
-    async with db(request).read() as conn:
-        episode_type = await store.type_id(conn, "Episode")
-        body = await with_tasks.board(
-            conn, with_tasks.ASSETS, filters, {"episode_type": episode_type}
-        )
-    return json_text(body)
+
+    async def build() -> str:
+        async with db(request).read() as conn:
+            episode_type = await store.type_id(conn, "Episode")
+            return await with_tasks.board(
+                conn, with_tasks.ASSETS, filters, {"episode_type": episode_type}
+            )
+
+    return await request.app.state.answers.respond(request, viewer.id, build)
 
 
 async def _assets(request, viewer, *conditions, project_id=None):

@@ -30,10 +30,6 @@ def db(request: Request):
     return request.app.state.db
 
 
-def json_text(body: str) -> Response:
-    return Response(body, media_type="application/json")
-
-
 async def _entity(request, viewer, raw_id: str, *kinds: str) -> dict:
     entity_id = uid(raw_id)
     async with db(request).read() as conn:
@@ -347,9 +343,13 @@ async def board_response(request, viewer, board, kind: str, episode_mode="parent
     filters = board_filters(request, viewer, "e.entity_type_id = :type_id", episode_mode)
     if strict or filters.project_id is not None:
         viewer.check_project(filters.project_id)
-    async with db(request).read() as conn:
-        type_id = await store.type_id(conn, kind)
-        return json_text(await with_tasks.board(conn, board, filters, {"type_id": type_id}))
+
+    async def build() -> str:
+        async with db(request).read() as conn:
+            type_id = await store.type_id(conn, kind)
+            return await with_tasks.board(conn, board, filters, {"type_id": type_id})
+
+    return await request.app.state.answers.respond(request, viewer.id, build)
 
 
 @router.get("/data/shots/with-tasks")

@@ -42,9 +42,12 @@ async def _projects(conn, caller) -> list:
 
 @router.get("/data/user/context")
 async def user_context(request: Request, caller: CallerDep):
-    async with request.app.state.db.read() as conn:
-        project_ids = await store.open_project_ids(conn, caller.user.id, caller.is_admin)
-        return PlainJSON(await store.context(conn, caller.user, project_ids))
+    async def build() -> bytes:
+        async with request.app.state.db.read() as conn:
+            project_ids = await store.open_project_ids(conn, caller.user.id, caller.is_admin)
+            return PlainJSON(await store.context(conn, caller.user, project_ids)).body
+
+    return await request.app.state.answers.respond(request, caller.id, build)
 
 
 @router.get("/data/user/projects/open")

@@ -1,0 +1,116 @@
+"""Finished answers of the heavy reads (boards, the user context), kept until a write.
+
+Every open Kitsu page asks for the same boards again and again, and each costs PostgreSQL
+tens of milliseconds to build; between two writes the answer cannot change. So the
+answer is kept per (path, query, caller) and every write empties the whole cache:
+a transaction this process commits (`Database.after_commit`), or a data event on NATS,
+which is how a write of another replica (or of the `prodtrack` command) is heard. An
+answer whose read raced a write is never kept (generation), and none lives longer than
+MAX_AGE_SECONDS, in case an event was missed while NATS was away.
+
+Kept answers are also gzipped once, for the clients that accept it (Kitsu, gazu):
+a production's board shrinks about tenfold.
+"""
+
+import asyncio
+import contextlib
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from libs.common.db import Database
+from libs.common.events import Bus
+from libs.common.logging import get_logger
+
+log = get_logger(__name__)
+
+MAX_AGE_SECONDS = 30.0
+MAX_BYTES = 128 * 1024 * 1024
+# Below this, gzip saves less than it costs the client.
+GZIP_FROM_BYTES = 2048
+
+
+@dataclass
+class Answer:
+    body: bytes
+    expires: float
+    gzipped: bytes | None = None
+
+    def response(self, accepts_gzip: bool) -> Response:
+        if not accepts_gzip or len(self.body) < GZIP_FROM_BYTES:
+            return Response(self.body, media_type="application/json")
+        if self.gzipped is None:
+            packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            self.gzipped = packer.compress(self.body) + packer.flush()
+        return Response(
+            self.gzipped,
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+
+
+class AnswerCache:
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes = max_bytes
+        self.generation = 0
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._size = 0
+        self._listener: asyncio.Task | None = None
+
+    def forget(self) -> None:
+        self.generation += 1
+        self._answers.clear()
+        self._size = 0
+
+    def watch(self, db: Database, bus: Bus) -> None:
+        db.after_commit.append(self.forget)
+        self._listener = asyncio.create_task(self._listen(bus))
+
+    async def _listen(self, bus: Bus) -> None:
+        await bus.ready.wait()
+
+        async def heard(_message) -> None:
+            self.forget()
+
+        # nats-py subscribes again by itself after a reconnection.
+        await bus.nc.subscribe(bus.subject("data.>"), cb=heard)
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._listener
+
+    async def respond(
+        self, request: Request, caller_id, build: Callable[[], Awaitable[str | bytes]]
+    ) -> Response:
+        """The kept answer to this request by this caller, else `build()`'s, kept."""
+        key = (request.url.path, request.url.query, caller_id)
+        accepts_gzip = "gzip" in request.headers.get("accept-encoding", "")
+        answer = self._answers.get(key)
+        if answer is not None and answer.expires > time.monotonic():
+            self._answers.move_to_end(key)
+            return answer.response(accepts_gzip)
+        generation = self.generation
+        body = await build()
+        if isinstance(body, str):
+            body = body.encode()
+        answer = Answer(body, time.monotonic() + MAX_AGE_SECONDS)
+        if generation == self.generation:
+            self._keep(key, answer)
+        return answer.response(accepts_gzip)
+
+    def _keep(self, key: tuple, answer: Answer) -> None:
+        old = self._answers.pop(key, None)
+        if old is not None:
+            self._size -= len(old.body)
+        self._answers[key] = answer
+        self._size += len(answer.body)
+        while self._size > self.max_bytes and self._answers:
+            _, evicted = self._answers.popitem(last=False)
+            self._size -= len(evicted.body)
