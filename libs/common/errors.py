@@ -3,6 +3,7 @@
 import json
 from typing import Annotated, Any, TypeVar
 
+import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -174,6 +175,11 @@ def install_error_handlers(app: FastAPI) -> None:
         # The database refused or dropped us (too many clients, restart): a passing
         # condition the client may retry, not a bug.
         return error_response(503, "The database is not available, please retry.")
+
+    @app.exception_handler(httpx.TransportError)
+    async def _service_unreachable(request: Request, exc: Exception):
+        # Another service this request asks is starting, restarting or gone: retry later.
+        return error_response(503, "A service this request needs is not reachable, please retry.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
