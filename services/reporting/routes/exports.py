@@ -47,4 +47,7 @@ async def shots_csv(request: Request, project_id: str, user: CurrentUser):
     }
     export = await request.app.state.data_api.shots_export(project["id"], **filters)
     rows = shot_sheet.rows(project["name"], export, for_client=caller.is_client(project["id"]))
-    return csv_response(rows, shot_sheet.file_name(project["name"]))
+    response = csv_response(rows, shot_sheet.file_name(project["name"]))
+    # Zou sets this header by hand here, without the charset its streamed exports get.
+    response.headers["content-type"] = "text/csv"
+    return response
