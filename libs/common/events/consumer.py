@@ -140,10 +140,11 @@ class Consumer:
 
     async def _apply_many(self, conn: AsyncConnection, inbox: sa.Table, events: list[Event]):
         rows = [{"consumer": self.name, "event_id": event.id} for event in events]
+        # Rows as parameters: compiled once (a multi-row VALUES is compiled every time).
         fresh = set(
             (
                 await conn.execute(
-                    insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id)
+                    insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id), rows
                 )
             ).scalars()
         )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.common.bulk import insert_rows
 from libs.common.columns import utcnow
 from libs.common.errors import Forbidden, NotFound, WrongParameter
 from libs.common.events import Outbox
@@ -320,9 +321,7 @@ async def create(
             }
             for n in notices
         ]
-        side_writes.append(
-            postgresql.insert(notification).values(values_list).on_conflict_do_nothing()
-        )
+        side_writes.append(insert_rows(notification, values_list).on_conflict_do_nothing())
         events += [
             (
                 "notification:new",

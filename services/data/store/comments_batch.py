@@ -115,7 +115,7 @@ async def move(
         for n in notices
     ]
     if rows:
-        await conn.execute(postgresql.insert(t.notification).values(rows).on_conflict_do_nothing())
+        await conn.execute(postgresql.insert(t.notification).on_conflict_do_nothing(), rows)
     events: list[Event] = [
         (
             "comment:delete",

@@ -59,9 +59,9 @@ async def record_many(conn: AsyncConnection, events: list[Event]) -> None:
             }
         )
     if rows:
-        await conn.execute(
-            insert(api_event).values(rows).on_conflict_do_nothing(index_elements=["id"])
-        )
+        # Rows as parameters, not as a VALUES list: SQLAlchemy compiles the statement once
+        # (a multi-row VALUES is compiled anew every time) and psycopg pipelines the rows.
+        await conn.execute(insert(api_event).on_conflict_do_nothing(index_elements=["id"]), rows)
 
 
 def _parse_time(text: str | None) -> dt.datetime:
