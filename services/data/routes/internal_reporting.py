@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 
-from libs.common.errors import NotFound
+from libs.common.errors import NotFound, WrongParameter
 from libs.common.responses import PlainJSON
 from services.data.store import internal_queries as q
 from services.data.store import reporting_reads
@@ -59,6 +59,21 @@ async def shots_export(
             conn, project_id, episode_id, main_pack, shot_id, assigned_to
         )
     return PlainJSON(found)
+
+
+@router.get("/{kind}")
+async def facts(request: Request, kind: str, ids: str = ""):
+    """Several rows of one kind at once (`?ids=a,b`): {id: row, or null when gone}. A
+    burst of events costs reporting one request, not one per event."""
+    query = FACTS.get(kind)
+    if query is None:
+        raise NotFound()
+    try:
+        wanted = list(dict.fromkeys(uuid.UUID(raw) for raw in ids.split(",") if raw))
+    except ValueError:
+        raise WrongParameter("ids must be a comma-separated list of ids.") from None
+    async with request.app.state.db.read() as conn:
+        return {str(row_id): await query(conn, row_id) for row_id in wanted}
 
 
 @router.get("/{kind}/{row_id}")
