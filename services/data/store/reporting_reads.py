@@ -6,6 +6,7 @@ metadata descriptors), so they are read here, each in one or two statements."""
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.data import tables as t
@@ -73,7 +74,13 @@ async def shots_export(
     link, p = t.task_person_link, t.person
     shot_type = sa.select(t.entity_type.c.id).where(t.entity_type.c.name == "Shot")
     assignee_names = (
-        sa.select(sa.func.coalesce(sa.func.array_agg(_full_name(p)), sa.text("'{}'")))
+        # By person id: the order Zou's link rows come back in from their primary key.
+        sa.select(
+            sa.func.coalesce(
+                sa.func.array_agg(aggregate_order_by(_full_name(p), link.c.person_id)),
+                sa.text("'{}'"),
+            )
+        )
         .select_from(link.join(p, p.c.id == link.c.person_id))
         .where(link.c.task_id == task.c.id)
         .scalar_subquery()
