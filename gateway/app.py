@@ -25,6 +25,7 @@ from gateway.ratelimit import LoginRateLimit
 from gateway.routing import RoutingTable
 from libs.common.errors import error_response, install_error_handlers
 from libs.common.events import Bus, envelope, subject_for
+from libs.common.heap import freeze_start_up_objects
 from libs.common.identity import raw_token, verify
 from libs.common.keys import Keys
 from libs.common.logging import configure, get_logger
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None):
         gateway.revocations = revocations
         gateway.bridge = EventBridge(bus, gateway.keys, revocations, urls["data"])
         gateway.bridge.start()
+        freeze_start_up_objects()
         yield
         await gateway.bridge.stop()
         await gateway.proxy.close()

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from libs.common.db import Database, make_engine
 from libs.common.errors import install_error_handlers
 from libs.common.events import Bus, Consumer, Outbox, Relay
+from libs.common.heap import freeze_start_up_objects
 from libs.common.keys import Keys
 from libs.common.logging import configure, get_logger
 from libs.common.people import PeopleProjection, people_consumer
@@ -87,6 +88,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
             consumer.start(db, bus, inbox_table, durable)
         if spec.setup:
             await spec.setup(app)
+        freeze_start_up_objects()
         log.info("service started")
         try:
             yield
