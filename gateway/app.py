@@ -30,6 +30,7 @@ from libs.common.identity import raw_token, verify
 from libs.common.keys import Keys
 from libs.common.logging import configure, get_logger
 from libs.common.revocation import Revocations
+from libs.common.service import NO_TELEMETRY
 from libs.common.settings import SERVICES, Settings, get_settings
 from prodtrack import __version__
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None):
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi-gateway.json",
+        telemetry=NO_TELEMETRY,
     )
     install_error_handlers(app)
 
