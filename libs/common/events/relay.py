@@ -30,6 +30,9 @@ class Relay:
         self._task: asyncio.Task | None = None
         # Rows this process has just committed: published without reading them back.
         self._committed: list[dict] = []
+        # Ids published on that fast path, marked sent together at the next poll (one
+        # UPDATE a second rather than one transaction per write).
+        self._sent: list = []
         db.on_events.append(self.committed)
 
     def wake(self) -> None:
@@ -47,6 +50,9 @@ class Relay:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        with contextlib.suppress(Exception):
+            async with self.db.engine.begin() as conn:
+                await self._mark_sent(conn)
 
     async def _run(self) -> None:
         await self.bus.ready.wait()
@@ -72,27 +78,32 @@ class Relay:
                     await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
 
     async def publish_committed(self) -> int:
-        """Publish what this process just committed, in commit order, then mark it sent.
-        A row the poll below also picks up is published twice and JetStream drops the
-        copy (same Nats-Msg-Id); a failure here leaves the rows to that poll."""
+        """Publish what this process just committed, in commit order; the rows are marked
+        sent by the next poll. A row published twice (the poll picked it up too, or a
+        crash came before the mark) is dropped by JetStream (same Nats-Msg-Id); a
+        failure here leaves the rows to that poll."""
         rows, self._committed = self._committed, []
         if not rows or not self.bus.connected:
             return 0
         try:
             await self._publish(rows)
-            async with self.db.engine.begin() as conn:
-                await conn.execute(
-                    self.outbox.update()
-                    .where(self.outbox.c.id.in_([row["id"] for row in rows]))
-                    .where(self.outbox.c.published_at.is_(None))
-                    .values(published_at=sa.func.now())
-                )
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.warning("outbox fast path failed", error=str(exc) or type(exc).__name__)
             return 0
+        self._sent.extend(row["id"] for row in rows)
         return len(rows)
+
+    async def _mark_sent(self, conn) -> None:
+        sent, self._sent = self._sent, []
+        if sent:
+            await conn.execute(
+                self.outbox.update()
+                .where(self.outbox.c.id.in_(sent))
+                .where(self.outbox.c.published_at.is_(None))
+                .values(published_at=sa.func.now())
+            )
 
     async def _publish(self, rows) -> None:
         js = self.bus.js
@@ -112,6 +123,7 @@ class Relay:
         """Publish one batch; rows locked so that replicas of a service never race."""
         ob = self.outbox
         async with self.db.engine.begin() as conn:
+            await self._mark_sent(conn)
             rows = (
                 await conn.execute(
                     sa.select(ob.c.seq, ob.c.id, ob.c.subject, ob.c.payload)
