@@ -12,4 +12,5 @@ async def log_events(conn, batch: list[Event]) -> None:
     await events.record_many(conn, batch)
 
 
-CONSUMERS = [Consumer("event-log", ">", log_event, handle_many=log_events)]
+# The log's rows are keyed by the event id: a redelivered event is dropped by the insert.
+CONSUMERS = [Consumer("event-log", ">", log_event, handle_many=log_events, idempotent=True)]

@@ -65,12 +65,16 @@ class Consumer:
         # Optional: applies a fetched batch's new events at once (one statement, not one
         # per event); `handler` still applies them one by one when a batch fails.
         handle_many: Callable[[AsyncConnection, list[Event]], Awaitable[None]] | None = None,
+        # True when applying an event twice changes nothing by itself (rows keyed by the
+        # event id): no inbox row is written, one statement less per batch.
+        idempotent: bool = False,
     ):
         self.name = name
         self.subject = subject
         self.handler = handler
         self.deliver_all = deliver_all
         self.handle_many = handle_many
+        self.idempotent = idempotent
         self._task: asyncio.Task | None = None
 
     def start(self, db: Database, bus: Bus, inbox: sa.Table, durable: str) -> None:
@@ -128,7 +132,10 @@ class Consumer:
                     await self._apply_many(conn, inbox, events)
                 else:
                     for event in events:
-                        await apply_in(conn, inbox, self.name, event, self.handler)
+                        if self.idempotent:
+                            await self.handler(conn, event)
+                        else:
+                            await apply_in(conn, inbox, self.name, event, self.handler)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -139,6 +146,9 @@ class Consumer:
         return True
 
     async def _apply_many(self, conn: AsyncConnection, inbox: sa.Table, events: list[Event]):
+        if self.idempotent:
+            await self.handle_many(conn, list({event.id: event for event in events}.values()))
+            return
         rows = [{"consumer": self.name, "event_id": event.id} for event in events]
         # Rows as parameters: compiled once (a multi-row VALUES is compiled every time).
         fresh = set(
@@ -160,7 +170,11 @@ class Consumer:
             await msg.term()
             return
         try:
-            await apply_once(db, inbox, self.name, event, self.handler)
+            if self.idempotent:
+                async with db.write() as conn:
+                    await self.handler(conn, event)
+            else:
+                await apply_once(db, inbox, self.name, event, self.handler)
         except Exception:
             log.exception("event handler failed", consumer=durable, event=event.name)
             with contextlib.suppress(Exception):
