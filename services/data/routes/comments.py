@@ -127,7 +127,8 @@ async def post_comment(
             created_at=created_at,
             uploads=uploads or [],
         )
-        await status_automations.run(conn, app.outbox, task_id, author, caller.user.id)
+        if facts["has_automations"]:
+            await status_automations.run(conn, app.outbox, task_id, author, caller.user.id)
         return created
 
 

@@ -35,6 +35,7 @@ from services.data.tables import (
     preview_file,
     project,
     project_person_link,
+    project_status_automation_link,
     subscription,
     task,
     task_person_link,
@@ -79,6 +80,10 @@ def _task_facts(task_id: uuid.UUID):
             sa.func.coalesce(sequence_subscribers, task_store.EMPTY_IDS).label(
                 "sequence_subscribers"
             ),
+            # Most productions have no status automation: then a comment skips them.
+            sa.exists()
+            .where(project_status_automation_link.c.project_id == task.c.project_id)
+            .label("has_automations"),
         )
         .join(project, project.c.id == task.c.project_id)
         .join(entity, entity.c.id == task.c.entity_id)
