@@ -66,7 +66,9 @@ class EventBridge:
             principal = verify(self.keys.public_key(), token)
         except Exception as exc:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized") from exc
-        if await self.revocations.check_now(principal.jti):
+        if await self.revocations.check_now(
+            principal.jti, long_lived=principal.identity_type != "person"
+        ):
             raise socketio.exceptions.ConnectionRefusedError("unauthorized")
         return principal
 

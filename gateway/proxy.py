@@ -1,4 +1,4 @@
-"""Streams a request to its service and the answer back, never holding a whole body."""
+"""Streams a request to its service and the answer back; only small answers are held whole."""
 
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
@@ -22,6 +22,10 @@ HOP_BY_HOP = {
     "upgrade",
     "host",
 }
+
+
+# Answers up to this size (most of them) are read whole and sent in one piece.
+WHOLE_BELOW_BYTES = 256 * 1024
 
 
 class NoCookies(CookieJar):
@@ -74,15 +78,26 @@ class Proxy:
             response = await client.send(upstream, stream=True)
         except httpx.TransportError:
             return error_response(502, f"The {service} service is not reachable.")
-        streamed = StreamingResponse(
-            response.aiter_raw(),
-            status_code=response.status_code,
-            background=BackgroundTask(response.aclose),
-        )
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) <= WHOLE_BELOW_BYTES:
+            # Most answers are small: sent whole, without a streaming task per response.
+            try:
+                body = b"".join([chunk async for chunk in response.aiter_raw()])
+            except httpx.TransportError:
+                return error_response(502, f"The {service} service is not reachable.")
+            finally:
+                await response.aclose()
+            answer = Response(body, status_code=response.status_code)
+        else:
+            answer = StreamingResponse(
+                response.aiter_raw(),
+                status_code=response.status_code,
+                background=BackgroundTask(response.aclose),
+            )
         # Kept as a list so repeated headers (two Set-Cookie) survive.
-        streamed.raw_headers = [
+        answer.raw_headers = [
             (key.encode("latin-1"), value.encode("latin-1"))
             for key, value in response.headers.multi_items()
             if key.lower() not in HOP_BY_HOP
         ]
-        return streamed
+        return answer
