@@ -292,3 +292,22 @@ def test_login_logs_of_browsers_and_scripts(system, admin, admin_token):
     token = system.login(email, password)
     with httpx.Client(base_url=auth, headers={"Authorization": f"Bearer {token}"}) as artist:
         assert artist.get("/data/events/login-logs/last").status_code == 403
+
+
+def test_a_token_seen_before_still_expires_and_a_forged_one_is_refused(system, admin):
+    """Services remember tokens whose signature they checked: expiry still holds, and a
+    token altered after a valid one was seen is checked again, and refused."""
+    from libs.common.tokens import issue
+
+    me = admin.get("/auth/authenticated").json()["user"]
+    private_key = (system.data_dir / "keys" / "jwt-ed25519.pem").read_bytes()
+    token, _ = issue(private_key, me["id"], "access", dt.timedelta(seconds=2))
+    accepted_everywhere(system, token)
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert set(statuses(system.url, forged).values()) <= {401, 422}
+    time.sleep(2.5)
+    expired = statuses(system.url, token)
+    assert set(expired.values()) <= {401, 422}, expired
+    with httpx.Client(base_url=system.url, timeout=30) as client:
+        answer = call(client, ONE_ROUTE_PER_SERVICE["data"], token)
+    assert answer.json() == {"msg": "Token has expired"}
