@@ -35,18 +35,29 @@ MAX_BYTES = 128 * 1024 * 1024
 GZIP_FROM_BYTES = 2048
 
 
+IN_THREAD_FROM_BYTES = 1024 * 1024
+
+
+def _gzip(body: bytes) -> bytes:
+    packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(body) + packer.flush()
+
+
 @dataclass
 class Answer:
     body: bytes
     expires: float
     gzipped: bytes | None = None
 
-    def response(self, accepts_gzip: bool) -> Response:
+    async def response(self, accepts_gzip: bool) -> Response:
         if not accepts_gzip or len(self.body) < GZIP_FROM_BYTES:
             return Response(self.body, media_type="application/json")
         if self.gzipped is None:
-            packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-            self.gzipped = packer.compress(self.body) + packer.flush()
+            # zlib lets go of the GIL: a big board is packed beside the event loop.
+            if len(self.body) > IN_THREAD_FROM_BYTES:
+                self.gzipped = await asyncio.to_thread(_gzip, self.body)
+            else:
+                self.gzipped = _gzip(self.body)
         return Response(
             self.gzipped,
             media_type="application/json",
@@ -95,7 +106,7 @@ class AnswerCache:
         answer = self._answers.get(key)
         if answer is not None and answer.expires > time.monotonic():
             self._answers.move_to_end(key)
-            return answer.response(accepts_gzip)
+            return await answer.response(accepts_gzip)
         generation = self.generation
         body = await build()
         if isinstance(body, str):
@@ -103,7 +114,7 @@ class AnswerCache:
         answer = Answer(body, time.monotonic() + MAX_AGE_SECONDS)
         if generation == self.generation:
             self._keep(key, answer)
-        return answer.response(accepts_gzip)
+        return await answer.response(accepts_gzip)
 
     def _keep(self, key: tuple, answer: Answer) -> None:
         old = self._answers.pop(key, None)
