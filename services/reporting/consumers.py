@@ -77,4 +77,13 @@ async def refresh_many(conn: AsyncConnection, events: list[Event]) -> None:
                 await projections.store(conn, kind, fact)
 
 
-CONSUMERS = [Consumer("projections", "data.>", refresh, handle_many=refresh_many)]
+CONSUMERS = [
+    Consumer(
+        "projections",
+        "data.>",
+        refresh,
+        handle_many=refresh_many,
+        # Comments, notifications, news... are half of data's events and change no copy.
+        only=tuple(f"data.{name}." for name in FOLLOWED),
+    )
+]

@@ -68,6 +68,9 @@ class Consumer:
         # True when applying an event twice changes nothing by itself (rows keyed by the
         # event id): no inbox row is written, one statement less per batch.
         idempotent: bool = False,
+        # Subjects (relative to the prefix, e.g. "data.task.") this consumer acts on; the
+        # others of `subject` are acknowledged unread, with no transaction.
+        only: tuple[str, ...] = (),
     ):
         self.name = name
         self.subject = subject
@@ -75,6 +78,7 @@ class Consumer:
         self.deliver_all = deliver_all
         self.handle_many = handle_many
         self.idempotent = idempotent
+        self.only = only
         self._task: asyncio.Task | None = None
 
     def start(self, db: Database, bus: Bus, inbox: sa.Table, durable: str) -> None:
@@ -116,10 +120,22 @@ class Consumer:
                 log.warning("consumer fetch failed", consumer=durable, error=str(exc))
                 await asyncio.sleep(0.5)
                 continue
+            if self.only:
+                msgs = await self._skip_unwanted(msgs, len(bus.prefix) + 1)
             if len(msgs) > 1 and await self._deliver_together(db, inbox, msgs):
                 continue
             for msg in msgs:
                 await self._deliver(db, inbox, durable, msg)
+
+    async def _skip_unwanted(self, msgs: list, cut: int) -> list:
+        wanted = []
+        for msg in msgs:
+            if msg.subject[cut:].startswith(self.only):
+                wanted.append(msg)
+            else:
+                with contextlib.suppress(Exception):
+                    await msg.ack()
+        return wanted
 
     async def _deliver_together(self, db: Database, inbox: sa.Table, msgs: list) -> bool:
         """A fetched batch applied in one transaction (one commit instead of one per event,
