@@ -47,9 +47,11 @@ class Settings(BaseSettings):
     admin_password: str | None = None
 
     # Connections each service may hold (pool + overflow): five services must stay well
-    # under PostgreSQL's default of 100 clients.
-    db_pool_size: int = 5
-    db_max_overflow: int = 10
+    # under PostgreSQL's default of 100 clients. Kept connections cover a busy service's
+    # usual need: an overflow one is closed when returned, and opening one costs
+    # PostgreSQL a new backend.
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
 
     log_level: str = "info"
     access_log: bool = True
