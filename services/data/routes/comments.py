@@ -73,9 +73,11 @@ def check_status_use(caller, status: dict) -> None:
         raise Forbidden()
 
 
+AUTHOR = sa.select(person).where(person.c.id == sa.bindparam("person_id"))
+
+
 async def _author(conn, person_id: uuid.UUID) -> dict:
-    found = (await conn.execute(sa.select(person).where(person.c.id == person_id))).mappings()
-    row = found.first()
+    row = (await conn.execute(AUTHOR, {"person_id": person_id})).mappings().first()
     if row is None:
         raise WrongParameter("Person not found.")
     return serialize.person(row)

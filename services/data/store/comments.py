@@ -93,22 +93,23 @@ def _task_facts(task_id: uuid.UUID):
     )
 
 
+# Built once: the statements every comment runs (building one anew costs more than
+# running it).
+TASK_FACTS = _task_facts(sa.bindparam("task_id", type_=sa.Uuid))
+LOCKED_TASK_FACTS = TASK_FACTS.with_for_update(of=task)
+STATUS = sa.select(task_status).where(task_status.c.id == sa.bindparam("status_id"))
+
+
 async def task_facts(conn: AsyncConnection, task_id: uuid.UUID, lock: bool = False) -> dict:
-    statement = _task_facts(task_id)
-    if lock:
-        statement = statement.with_for_update(of=task)
-    found = (await conn.execute(statement)).mappings().first()
+    statement = LOCKED_TASK_FACTS if lock else TASK_FACTS
+    found = (await conn.execute(statement, {"task_id": task_id})).mappings().first()
     if found is None:
         raise NotFound()
     return dict(found)
 
 
 async def get_status(conn: AsyncConnection, status_id: uuid.UUID) -> dict:
-    found = (
-        (await conn.execute(sa.select(task_status).where(task_status.c.id == status_id)))
-        .mappings()
-        .first()
-    )
+    found = (await conn.execute(STATUS, {"status_id": status_id})).mappings().first()
     if found is None:
         raise NotFound()
     return dict(found)
