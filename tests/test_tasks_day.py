@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.support.events import EventListener
-from tests.support.studio import first, make, person, tag
+from tests.support.studio import asset_task, first, make, person, tag
 
 
 @pytest.fixture(scope="module")
@@ -303,3 +303,19 @@ def test_bad_input_is_refused(day, method, path, body):
     response = day.admin.request(method, url, json=body)
     assert 400 <= response.status_code < 500, (url, response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/json")
+
+
+def test_a_comment_refuses_what_it_cannot_find(admin):
+    _, _, task = asset_task(admin, "missing-bits")
+    wip = next(s for s in admin.get("/data/task-status").json() if s["short_name"] == "wip")
+    url = f"/actions/tasks/{task['id']}/comment"
+    unknown = str(uuid.uuid4())
+    no_status = admin.post(url, json={"task_status_id": unknown, "comment": "?"})
+    assert no_status.status_code == 404 and no_status.json()["error"] is True
+    no_task = admin.post(f"/actions/tasks/{unknown}/comment", json={"task_status_id": wip["id"]})
+    assert no_task.status_code == 404
+    no_author = admin.post(url, json={"task_status_id": wip["id"], "person_id": unknown})
+    assert no_author.status_code == 400
+    assert no_author.json()["message"] == "Person not found."
+    comments = admin.get(f"/data/tasks/{task['id']}/comments").json()
+    assert comments == []

@@ -4,16 +4,14 @@ replying and deleting."""
 import json
 import uuid
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 
-from libs.common.errors import Forbidden, WrongParameter
+from libs.common.errors import Forbidden, NotFound, WrongParameter
 from libs.common.responses import PlainJSON
 from services.data import serialize
 from services.data.routes.crud import CallerDep
 from services.data.store import attachments, status_automations
 from services.data.store import comments as store
-from services.data.tables import person
 from services.data.work import (
     body_dict,
     check_project,
@@ -73,16 +71,6 @@ def check_status_use(caller, status: dict) -> None:
         raise Forbidden()
 
 
-AUTHOR = sa.select(person).where(person.c.id == sa.bindparam("person_id"))
-
-
-async def _author(conn, person_id: uuid.UUID) -> dict:
-    row = (await conn.execute(AUTHOR, {"person_id": person_id})).mappings().first()
-    if row is None:
-        raise WrongParameter("Person not found.")
-    return serialize.person(row)
-
-
 async def post_comment(
     request: Request, caller, task_id: uuid.UUID, body: dict, uploads: list | None = None
 ) -> dict:
@@ -109,12 +97,15 @@ async def post_comment(
         for_client = _bool(body.get("for_client", False))
     app = request.app.state
     async with app.db.write() as conn:
-        facts = await store.task_facts(conn, task_id, lock=True)
-        status = await store.get_status(conn, status_id)
+        facts, status, author_row = await store.comment_context(conn, task_id, status_id, author_id)
+        if status is None:
+            raise NotFound()
         if not _can_comment(caller, facts, status):
             raise Forbidden()
         check_status_use(caller, status)
-        author = await _author(conn, author_id)
+        if author_row is None:
+            raise WrongParameter("Person not found.")
+        author = serialize.person(author_row)
         created = await store.create(
             conn,
             app.outbox,

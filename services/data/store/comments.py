@@ -98,6 +98,33 @@ def _task_facts(task_id: uuid.UUID):
 TASK_FACTS = _task_facts(sa.bindparam("task_id", type_=sa.Uuid))
 LOCKED_TASK_FACTS = TASK_FACTS.with_for_update(of=task)
 STATUS = sa.select(task_status).where(task_status.c.id == sa.bindparam("status_id"))
+# A comment's task (locked), its new status and its author, in one round trip.
+COMMENT_CONTEXT = (
+    _task_facts(sa.bindparam("task_id", type_=sa.Uuid))
+    .add_columns(
+        *(column.label(f"status__{column.name}") for column in task_status.c),
+        *(column.label(f"author__{column.name}") for column in person.c),
+    )
+    .outerjoin(task_status, task_status.c.id == sa.bindparam("status_id", type_=sa.Uuid))
+    .outerjoin(person, person.c.id == sa.bindparam("author_id", type_=sa.Uuid))
+    .with_for_update(of=task)
+)
+
+
+async def comment_context(
+    conn: AsyncConnection, task_id: uuid.UUID, status_id: uuid.UUID, author_id: uuid.UUID
+) -> tuple[dict, dict | None, dict | None]:
+    """(task facts, status or None, author row or None); 404 when the task is unknown."""
+    params = {"task_id": task_id, "status_id": status_id, "author_id": author_id}
+    found = (await conn.execute(COMMENT_CONTEXT, params)).mappings().first()
+    if found is None:
+        raise NotFound()
+    parts: dict[str, dict] = {"": {}, "status": {}, "author": {}}
+    for key, value in found.items():
+        part, _, name = key.rpartition("__")
+        parts[part][name] = value
+    status, author = parts["status"], parts["author"]
+    return parts[""], status if status["id"] else None, author if author["id"] else None
 
 
 async def task_facts(conn: AsyncConnection, task_id: uuid.UUID, lock: bool = False) -> dict:
