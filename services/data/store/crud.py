@@ -80,19 +80,34 @@ async def list_rows(
     }
 
 
+# One prebuilt statement per (model, lock): building the select with its relation
+# subqueries and hashing it for SQLAlchemy's cache cost more than running it.
+_ROW_STATEMENTS: dict[tuple[str, bool], sa.Select] = {}
+
+
+def _row_statement(model: Model, lock: bool) -> sa.Select:
+    key = (model.path, lock)
+    if key not in _ROW_STATEMENTS:
+        table = model.table
+        columns = [*table.c, *engine.relation_columns(model)]
+        project = engine.project_expression(model)
+        if project is not None:
+            columns.append(project.label("_project_id"))
+        statement = sa.select(*columns).where(
+            table.c.id == sa.bindparam("instance_id", type_=sa.Uuid)
+        )
+        if lock:
+            statement = statement.with_for_update(of=table)
+        _ROW_STATEMENTS[key] = statement
+    return _ROW_STATEMENTS[key]
+
+
 async def get_row(
     conn: AsyncConnection, model: Model, instance_id: uuid.UUID, lock: bool = False
 ) -> dict | None:
     """Every column of one row, its relation ids and its project (as `_project_id`)."""
-    table = model.table
-    columns = [*table.c, *engine.relation_columns(model)]
-    project = engine.project_expression(model)
-    if project is not None:
-        columns.append(project.label("_project_id"))
-    statement = sa.select(*columns).where(table.c.id == instance_id)
-    if lock:
-        statement = statement.with_for_update(of=table)
-    found = (await conn.execute(statement)).mappings().first()
+    statement = _row_statement(model, lock)
+    found = (await conn.execute(statement, {"instance_id": instance_id})).mappings().first()
     return dict(found) if found else None
 
 
