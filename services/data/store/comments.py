@@ -511,14 +511,26 @@ def _shape_listed(r: Any, previews: dict, files: dict | None = None) -> dict:
     return out
 
 
+def _task_comments(audience: str) -> sa.Select:
+    statement = _comments_select().where(
+        comment.c.object_id == sa.bindparam("task_id", type_=sa.Uuid)
+    )
+    if audience == "client":
+        statement = statement.where(comment.c.for_client.is_(True))
+    elif audience == "artist":
+        statement = statement.where(person.c.role != "client")
+    return statement.order_by(comment.c.created_at.desc())
+
+
+# Built once per audience (opening a task is what artists do most).
+TASK_COMMENTS = {audience: _task_comments(audience) for audience in ("client", "artist", "all")}
+
+
 async def for_task(conn: AsyncConnection, task_id: uuid.UUID, client: bool, manager: bool) -> list:
     """A task's comments, newest first; clients only see theirs, artists no client's."""
-    statement = _comments_select().where(comment.c.object_id == task_id)
-    if client:
-        statement = statement.where(comment.c.for_client.is_(True))
-    elif not manager:
-        statement = statement.where(person.c.role != "client")
-    rows = list((await conn.execute(statement.order_by(comment.c.created_at.desc()))).mappings())
+    audience = "client" if client else "all" if manager else "artist"
+    found = await conn.execute(TASK_COMMENTS[audience], {"task_id": task_id})
+    rows = list(found.mappings())
     ids = [r["id"] for r in rows]
     previews = await _previews_of(conn, ids)
     files = await attachments.map_for_comments(conn, ids)
