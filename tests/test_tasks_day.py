@@ -319,3 +319,31 @@ def test_a_comment_refuses_what_it_cannot_find(admin):
     assert no_author.json()["message"] == "Person not found."
     comments = admin.get(f"/data/tasks/{task['id']}/comments").json()
     assert comments == []
+
+
+def test_each_audience_reads_its_own_comments(system, admin):
+    project, _, task = asset_task(admin, "audiences")
+    client, client_http = person(system, admin, "client")
+    artist, artist_http = person(system, admin, "user")
+    for member in (client, artist):
+        added = admin.post(f"/data/projects/{project['id']}/team", json={"person_id": member["id"]})
+        assert added.status_code == 201, added.text
+    wip = next(s for s in admin.get("/data/task-status").json() if s["short_name"] == "wip")
+    url = f"/actions/tasks/{task['id']}/comment"
+    for name, extra in (
+        ("team", {}),
+        ("shown", {"for_client": True}),
+        ("by client", {"person_id": client["id"]}),
+    ):
+        posted = admin.post(url, json={"task_status_id": wip["id"], "comment": name, **extra})
+        assert posted.status_code == 201, posted.text
+
+    def seen(http) -> set:
+        answer = http.get(f"/data/tasks/{task['id']}/comments")
+        assert answer.status_code == 200, answer.text
+        return {c["text"] for c in answer.json()}
+
+    with client_http, artist_http:
+        assert seen(admin) == {"team", "shown", "by client"}
+        assert seen(client_http) == {"shown"}
+        assert seen(artist_http) == {"team", "shown"}
