@@ -11,6 +11,7 @@ import httpx
 import psutil
 
 from tests.support.events import EventListener
+from tests.support.studio import person
 from tests.support.system import ADMIN_EMAIL, ADMIN_PASSWORD
 
 
@@ -152,7 +153,14 @@ def test_body_over_the_limit_is_refused_with_413(system):
             b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: 3221225472\r\n\r\n{}"
         )
-        head, _, body = conn.recv(65536).partition(b"\r\n\r\n")
+        received = b""
+        # The head and the body may come in separate segments: read until the body is in.
+        while b'"error"' not in received:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
     assert head.split(b" ")[1] == b"413"
     assert b'"error":true' in body
 
@@ -226,3 +234,15 @@ def test_login_logs_are_served_through_the_gateway(system, admin):
     assert logs.status_code == 200
     assert any(entry.get("person_id") for entry in logs.json())
     assert admin.get("/data/events/login-logs/last", params={"limit": "x"}).status_code == 400
+
+
+def test_a_refused_action_is_zou_403_json(system, admin):
+    _, artist = person(system, admin, "user")
+    with artist:
+        refused = artist.post("/data/projects", json={"name": "not mine to make"})
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": True,
+        "message": "You don't have the permission to access the requested resource. "
+        "It is either read-protected or not readable by the server.",
+    }

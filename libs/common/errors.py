@@ -11,6 +11,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+# Zou's answer to a permission check that fails (werkzeug's Forbidden description).
+FORBIDDEN_MESSAGE = (
+    "You don't have the permission to access the requested resource. It is either "
+    "read-protected or not readable by the server."
+)
+
 
 class ApiError(Exception):
     status = 400
@@ -40,7 +46,7 @@ class Unauthorized(ApiError):
 class Forbidden(ApiError):
     status = 403
 
-    def __init__(self, message: str = "You are not allowed to perform this action.", **extra):
+    def __init__(self, message: str = FORBIDDEN_MESSAGE, **extra):
         super().__init__(message, **extra)
 
 
@@ -81,7 +87,7 @@ STATUS_MESSAGES = {
     "understand.",
     401: "401 Unauthorized: The server could not verify that you are authorized to access the "
     "URL requested.",
-    403: "403 Forbidden: You don't have the permission to access the requested resource.",
+    403: f"403 Forbidden: {FORBIDDEN_MESSAGE}",
     404: NOT_FOUND_MESSAGE,
     405: "405 Method Not Allowed: The method is not allowed for the requested URL.",
     413: "413 Request Entity Too Large: The data value transmitted exceeds the capacity limit.",
