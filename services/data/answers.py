@@ -25,16 +25,12 @@ from fastapi.responses import Response
 
 from libs.common.db import Database
 from libs.common.events import Bus
-from libs.common.logging import get_logger
-
-log = get_logger(__name__)
 
 MAX_AGE_SECONDS = 30.0
 MAX_BYTES = 128 * 1024 * 1024
 # Below this, gzip saves less than it costs the client.
 GZIP_FROM_BYTES = 2048
-
-
+# Above this, packing is done in a worker thread (zlib lets go of the GIL).
 IN_THREAD_FROM_BYTES = 1024 * 1024
 
 
@@ -53,7 +49,6 @@ class Answer:
         if not accepts_gzip or len(self.body) < GZIP_FROM_BYTES:
             return Response(self.body, media_type="application/json")
         if self.gzipped is None:
-            # zlib lets go of the GIL: a big board is packed beside the event loop.
             if len(self.body) > IN_THREAD_FROM_BYTES:
                 self.gzipped = await asyncio.to_thread(_gzip, self.body)
             else:
