@@ -214,6 +214,8 @@ def test_status_automations_follow_a_comment(review, system):
         ("POST", "/actions/tasks/{task}/batch-comment", {"comments": [{"ts": 1}]}, 400),
         ("POST", "/actions/tasks/nope/batch-comment", {"comments": []}, 400),
         ("POST", f"/actions/tasks/{uuid.uuid4()}/batch-comment", "{wip}", 404),
+        ("POST", "/actions/tasks/{task}/batch-comment", "{unknown status}", 404),
+        ("POST", "/actions/tasks/{task}/batch-comment", "{unknown author}", 404),
         ("POST", "/actions/projects/{pid}/tasks/copy-client-comments", {"task_ids": []}, 400),
         ("POST", "/actions/projects/{pid}/tasks/copy-client-comments", {"task_ids": ["x"]}, 400),
         ("POST", "/actions/projects/nope/tasks/copy-client-comments", {"task_ids": []}, 400),
@@ -227,6 +229,11 @@ def test_bad_input_is_refused(review, method, path, body, status):
     url = path.format(task=task, pid=review.pid)
     if body == "{wip}":
         body = {"comments": [{"task_status_id": review.status["wip"]["id"], "text": "a"}]}
+    elif body == "{unknown status}":
+        body = {"comments": [{"task_status_id": str(uuid.uuid4()), "text": "a"}]}
+    elif body == "{unknown author}":
+        wip = review.status["wip"]["id"]
+        body = {"comments": [{"task_status_id": wip, "text": "a", "person_id": str(uuid.uuid4())}]}
     elif body == "{target}":
         body = {"target_task_id": review.tasks[1]["id"]}
     answer = review.admin.request(method, url, json=body)

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from libs.common.errors import Body, Forbidden, WrongParameter
+from libs.common.errors import Body, Forbidden, NotFound, WrongParameter
 from services.data import serialize
 from services.data.routes.comments import check_status_use
 from services.data.routes.crud import CallerDep
@@ -102,11 +102,16 @@ async def _post_batch(request: Request, caller, task_id: uuid.UUID | None) -> li
     # One transaction: a batch is posted whole or not at all.
     async with state.db.write() as conn:
         for index, item in enumerate(items):
-            facts = await comment_store.task_facts(conn, item["task_id"], lock=True)
+            facts, status, author_row = await comment_store.comment_context(
+                conn, item["task_id"], item["status_id"], item["author_id"]
+            )
             check_task_action(caller, facts, facts["department_id"])
-            status = await comment_store.get_status(conn, item["status_id"])
+            if status is None:
+                raise NotFound()
             check_status_use(caller, status)
-            author = serialize.person(await must(conn, person, item["author_id"]))
+            if author_row is None:
+                raise NotFound()
+            author = serialize.person(author_row)
             created = await comment_store.create(
                 conn,
                 state.outbox,
@@ -120,9 +125,10 @@ async def _post_batch(request: Request, caller, task_id: uuid.UUID | None) -> li
                 created_at=item["created_at"],
                 uploads=uploads.get(index, []),
             )
-            await status_automations.run(
-                conn, state.outbox, item["task_id"], author, caller.user.id
-            )
+            if facts["has_automations"]:
+                await status_automations.run(
+                    conn, state.outbox, item["task_id"], author, caller.user.id
+                )
             # Preview uploads go to media's routes; a batch records none.
             out.append({**created, "preview_files": []})
     return out

@@ -100,8 +100,7 @@ LOCKED_TASK_FACTS = TASK_FACTS.with_for_update(of=task)
 STATUS = sa.select(task_status).where(task_status.c.id == sa.bindparam("status_id"))
 # A comment's task (locked), its new status and its author, in one round trip.
 COMMENT_CONTEXT = (
-    _task_facts(sa.bindparam("task_id", type_=sa.Uuid))
-    .add_columns(
+    TASK_FACTS.add_columns(
         *(column.label(f"status__{column.name}") for column in task_status.c),
         *(column.label(f"author__{column.name}") for column in person.c),
     )
