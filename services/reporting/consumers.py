@@ -1,5 +1,5 @@
-"""Reporting's projections follow data's events. Zou's events carry only ids, so each one
-is answered by asking data once for the row as it now stands (or learning it is gone):
+"""Reporting's projections follow data's events. Zou's events carry only ids, so data is
+asked for the rows they name as they now stand (or learns they are gone), once per batch:
 applying the same event twice, or late, leaves the same copy."""
 
 import uuid
@@ -46,16 +46,7 @@ def followed(event: Event) -> tuple[str, uuid.UUID] | None:
 
 
 async def refresh(conn: AsyncConnection, event: Event) -> None:
-    target = followed(event)
-    if target is None:
-        return
-    kind, row_id = target
-    response = await _data().get(f"/internal/reporting/{kind}/{row_id}")
-    if response.status_code == 404:
-        await projections.remove(conn, kind, row_id)
-        return
-    response.raise_for_status()  # anything else: nak, and the event comes back later
-    await projections.store(conn, kind, response.json())
+    await refresh_many(conn, [event])
 
 
 async def refresh_many(conn: AsyncConnection, events: list[Event]) -> None:
@@ -69,7 +60,8 @@ async def refresh_many(conn: AsyncConnection, events: list[Event]) -> None:
     for kind, row_ids in wanted.items():
         ids = ",".join(str(row_id) for row_id in dict.fromkeys(row_ids))
         response = await _data().get(f"/internal/reporting/{kind}", params={"ids": ids})
-        response.raise_for_status()  # the batch fails, and its events are applied one by one
+        # Anything but 200: nak; a batch is then applied one event at a time.
+        response.raise_for_status()
         for row_id, fact in response.json().items():
             if fact is None:
                 await projections.remove(conn, kind, uuid.UUID(row_id))

@@ -1,5 +1,5 @@
-"""What reporting asks data once per event to fill its projections (not routed by the
-gateway). A 404 tells reporting the row is gone."""
+"""What reporting asks data to fill its projections and answer its reports (not routed
+by the gateway). A gone row is null in a batch answer, a 404 alone."""
 
 import datetime as dt
 import uuid
