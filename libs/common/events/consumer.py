@@ -148,10 +148,7 @@ class Consumer:
                     await self._apply_many(conn, inbox, events)
                 else:
                     for event in events:
-                        if self.idempotent:
-                            await self.handler(conn, event)
-                        else:
-                            await apply_in(conn, inbox, self.name, event, self.handler)
+                        await self._apply(conn, inbox, event)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -160,6 +157,12 @@ class Consumer:
             with contextlib.suppress(Exception):
                 await msg.ack()
         return True
+
+    async def _apply(self, conn: AsyncConnection, inbox: sa.Table, event: Event) -> None:
+        if self.idempotent:
+            await self.handler(conn, event)
+        else:
+            await apply_in(conn, inbox, self.name, event, self.handler)
 
     async def _apply_many(self, conn: AsyncConnection, inbox: sa.Table, events: list[Event]):
         if self.idempotent:
@@ -186,11 +189,8 @@ class Consumer:
             await msg.term()
             return
         try:
-            if self.idempotent:
-                async with db.write() as conn:
-                    await self.handler(conn, event)
-            else:
-                await apply_once(db, inbox, self.name, event, self.handler)
+            async with db.write() as conn:
+                await self._apply(conn, inbox, event)
         except Exception:
             log.exception("event handler failed", consumer=durable, event=event.name)
             with contextlib.suppress(Exception):
@@ -200,18 +200,11 @@ class Consumer:
             await msg.ack()
 
 
-async def apply_once(
-    db: Database, inbox: sa.Table, consumer: str, event: Event, handler: Handler
-) -> bool:
-    """Apply `event` unless this consumer already did; returns whether it was applied."""
-    async with db.write() as conn:
-        return await apply_in(conn, inbox, consumer, event, handler)
-
-
 async def apply_in(
     conn: AsyncConnection, inbox: sa.Table, consumer: str, event: Event, handler: Handler
 ) -> bool:
-    """`apply_once` inside the caller's transaction."""
+    """Apply `event` in the caller's transaction unless this consumer already did (its id is
+    in the inbox); returns whether it was applied."""
     first_time = (
         await conn.execute(
             insert(inbox)
