@@ -66,9 +66,7 @@ class EventBridge:
             principal = verify(self.keys.public_key(), token)
         except Exception as exc:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized") from exc
-        if await self.revocations.check_now(
-            principal.jti, long_lived=principal.identity_type != "person"
-        ):
+        if await self.revocations.check_now(principal.jti, principal.identity_type):
             raise socketio.exceptions.ConnectionRefusedError("unauthorized")
         return principal
 

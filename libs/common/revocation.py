@@ -87,13 +87,13 @@ class Revocations:
         """Local view, kept current by the watchers (used by services)."""
         return jti in self.revoked
 
-    async def check_now(self, jti: str, long_lived: bool = True) -> bool:
+    async def check_now(self, jti: str, identity_type: str) -> bool:
         """Ask the buckets themselves (used by the gateway, so a logout holds at once).
-        Only long-lived tokens (API keys) can be in the second bucket: a login's token
+        Only API keys (bot, person_api) can be in the second bucket: a login's token
         costs one lookup, not two."""
         if jti in self.revoked:
             return True
-        if not long_lived:
+        if identity_type == "person":
             return await self._stored(self.bucket, jti)
         found = await asyncio.gather(
             *(self._stored(name, jti) for name in (self.bucket, self.forever_bucket))
