@@ -196,7 +196,9 @@ class Gateway:
         path = scope["path"]
         if path == "/api" or path.startswith("/api/"):
             path = path[4:] or "/"
-            scope = dict(scope, path=path, raw_path=path.encode())
+            raw_path = scope.get("raw_path") or b""
+            raw_path = raw_path[4:] or b"/" if raw_path.startswith(b"/api") else path.encode()
+            scope = dict(scope, path=path, raw_path=raw_path)
         if path.startswith("/socket.io"):
             return await self.bridge.asgi(scope, receive, send)
         if scope["type"] != "http":
@@ -253,8 +255,7 @@ class Gateway:
         if refused is not None:
             await refused(scope, receive, send)
             return
-        response = await self.proxy.forward(request, service, path, request_id)
-        await response(scope, receive, send)
+        await self.proxy.forward(scope, receive, send, service, path, request_id)
 
     async def _revoked(self, request: Request):
         """A logged-out token is refused here at once, before any service sees it.

@@ -1,103 +1,209 @@
-"""Streams a request to its service and the answer back; only small answers are held whole."""
+"""Sends a request on to its service and the answer back to the client.
 
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+Small bodies (most requests, most answers) travel whole; big or unsized ones stream,
+so an upload or a large board never sits in the gateway's memory.
+"""
 
-import httpx
-from starlette.background import BackgroundTask
-from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+import asyncio
+import json
 
-from libs.common.errors import error_response
+from gateway.upstream import Connection, Unreachable, Upstream
+from libs.common.logging import get_logger
+
+log = get_logger(__name__)
 
 # Hop-by-hop headers belong to one connection, not to the message.
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "trailers",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-}
-
-
-# Answers up to this size (most of them) are read whole and sent in one piece.
-WHOLE_BELOW_BYTES = 256 * 1024
-
-
-class NoCookies(CookieJar):
-    def __init__(self):
-        super().__init__(policy=DefaultCookiePolicy(allowed_domains=[]))
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"trailers",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+        b"content-length",
+    }
+)
+# The gateway's own server writes these on every answer.
+NOT_PASSED_BACK = HOP_BY_HOP | {b"date", b"server"}
+# Request bodies up to this size are read before sending, so that a request that meets
+# a connection the service has just closed can be sent again on a new one.
+WHOLE_REQUEST_BELOW_BYTES = 1024 * 1024
+# Answers up to this size are read whole and sent in one piece.
+WHOLE_ANSWER_BELOW_BYTES = 256 * 1024
+# How long a service may think before its answer starts.
+ANSWER_TIMEOUT_SECONDS = 300.0
 
 
 class Proxy:
     def __init__(self, service_urls: dict[str, str]):
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
-        timeout = httpx.Timeout(connect=5, read=300, write=300, pool=30)
-        # Services' Set-Cookie headers belong to the client that asked: the pools must
-        # never keep them, or one user's login would ride along with everyone's requests.
-        # httpx would ask for gzip on a client's behalf when it did not ("identity" is
-        # replaced by the client's own Accept-Encoding when it sends one).
-        self.clients = {
-            name: httpx.AsyncClient(
-                base_url=url,
-                limits=limits,
-                timeout=timeout,
-                cookies=NoCookies(),
-                headers={"accept-encoding": "identity"},
-            )
-            for name, url in service_urls.items()
-        }
+        self.upstreams = {name: Upstream(url) for name, url in service_urls.items()}
 
     async def close(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
+        for upstream in self.upstreams.values():
+            await upstream.close()
 
-    async def forward(self, request: Request, service: str, path: str, request_id: str) -> Response:
-        client = self.clients[service]
-        headers = [
-            (key, value)
-            for key, value in request.headers.raw
-            if key.decode("latin-1").lower() not in HOP_BY_HOP
-        ]
-        headers.append((b"x-request-id", request_id.encode()))
-        if request.client:
-            headers.append((b"x-forwarded-for", request.client.host.encode()))
-        has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-        query = request.url.query
-        upstream = client.build_request(
-            request.method,
-            f"{path}?{query}" if query else path,
-            headers=headers,
-            content=request.stream() if has_body else None,
-        )
+    async def forward(self, scope, receive, send, service: str, path: str, request_id: str):
+        upstream = self.upstreams[service]
+        length, chunked, head = self._head(scope, path, request_id, upstream.host_header)
         try:
-            response = await client.send(upstream, stream=True)
-        except httpx.TransportError:
-            return error_response(502, f"The {service} service is not reachable.")
-        length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) <= WHOLE_BELOW_BYTES:
-            # Most answers are small: sent whole, without a streaming task per response.
+            if chunked or (length or 0) > WHOLE_REQUEST_BELOW_BYTES:
+                conn = await upstream.connect(fresh=True)
+                answer = await self._send_streamed(conn, head, length, receive, scope)
+            else:
+                body = await _read_whole(receive) if length else b""
+                if length is not None:
+                    head += b"content-length: %d\r\n" % len(body)
+                conn, answer = await self._send_whole(upstream, head + b"\r\n" + body, scope)
+        except Unreachable:
+            await _unreachable(send, service)
+            return
+        await self._answer(upstream, conn, answer, send, service)
+
+    @staticmethod
+    def _head(scope, path: str, request_id: str, host: bytes) -> tuple[int | None, bool, bytes]:
+        """The request line and headers, without the blank line that ends them."""
+        length = None
+        chunked = False
+        lines = [scope["method"].encode(), b" ", scope.get("raw_path") or path.encode()]
+        if scope["query_string"]:
+            lines += [b"?", scope["query_string"]]
+        lines.append(b" HTTP/1.1\r\nhost: ")
+        lines.append(host)
+        lines.append(b"\r\n")
+        for key, value in scope["headers"]:
+            name = key.lower()
+            if name in HOP_BY_HOP:
+                if name == b"content-length":
+                    length = int(value) if value.isdigit() else 0
+                elif name == b"transfer-encoding":
+                    chunked = True
+                continue
+            if name == b"x-request-id" or name == b"x-forwarded-for":
+                continue
+            lines += [key, b": ", value, b"\r\n"]
+        lines += [b"x-request-id: ", request_id.encode(), b"\r\n"]
+        client = scope.get("client")
+        if client:
+            lines += [b"x-forwarded-for: ", client[0].encode(), b"\r\n"]
+        return length, chunked, b"".join(lines)
+
+    async def _send_whole(self, upstream: Upstream, request: bytes, scope):
+        """Sends a request held in memory; again on a new connection if a kept one was
+        closed by the service meanwhile."""
+        conn = await upstream.connect()
+        try:
+            conn.writer.write(request)
+            return conn, await self._head_of_answer(conn, scope)
+        except (Unreachable, ConnectionError):
+            conn.close()
+            if not conn.reused:
+                raise Unreachable("the service closed the connection") from None
+        except BaseException:
+            conn.close()
+            raise
+        conn = await upstream.connect(fresh=True)
+        try:
+            conn.writer.write(request)
+            return conn, await self._head_of_answer(conn, scope)
+        except ConnectionError as exc:
+            conn.close()
+            raise Unreachable(str(exc)) from exc
+        except BaseException:
+            conn.close()
+            raise
+
+    async def _send_streamed(self, conn: Connection, head: bytes, length, receive, scope):
+        """Sends a big or unsized body as it arrives from the client. If the service
+        answers early (a refusal) and stops reading, its answer is still passed on."""
+        framing = b"content-length: %d\r\n\r\n" % length if length is not None else None
+        writer = conn.writer
+        try:
+            writer.write(head + (framing or b"transfer-encoding: chunked\r\n\r\n"))
             try:
-                body = b"".join([chunk async for chunk in response.aiter_raw()])
-            except httpx.TransportError:
-                return error_response(502, f"The {service} service is not reachable.")
-            finally:
-                await response.aclose()
-            answer = Response(body, status_code=response.status_code)
-        else:
-            answer = StreamingResponse(
-                response.aiter_raw(),
-                status_code=response.status_code,
-                background=BackgroundTask(response.aclose),
-            )
-        # Kept as a list so repeated headers (two Set-Cookie) survive.
-        answer.raw_headers = [
-            (key.encode("latin-1"), value.encode("latin-1"))
-            for key, value in response.headers.multi_items()
-            if key.lower() not in HOP_BY_HOP
-        ]
-        return answer
+                more = True
+                while more:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        break
+                    more = message.get("more_body", False)
+                    chunk = message.get("body", b"")
+                    if framing is None:
+                        if chunk:
+                            writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        if not more:
+                            writer.write(b"0\r\n\r\n")
+                    elif chunk:
+                        writer.write(chunk)
+                    await writer.drain()
+            except ConnectionError:
+                pass
+            return await self._head_of_answer(conn, scope)
+        except ConnectionError as exc:
+            conn.close()
+            raise Unreachable(str(exc)) from exc
+        except BaseException:
+            conn.close()
+            raise
+
+    @staticmethod
+    async def _head_of_answer(conn: Connection, scope):
+        async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
+            return await conn.read_head(scope["method"] == "HEAD")
+
+    @staticmethod
+    async def _answer(upstream: Upstream, conn: Connection, answer, send, service: str) -> None:
+        headers = [(k, v) for k, v in answer.headers if k.lower() not in NOT_PASSED_BACK]
+        size = answer.content_length()
+        if size is not None:
+            headers.append((b"content-length", b"%d" % size))
+        started = False
+        try:
+            if answer.complete or (size is not None and size <= WHOLE_ANSWER_BELOW_BYTES):
+                body = await conn.read_rest()
+                upstream.release(conn)
+                await send(_start(answer.status, headers))
+                await send({"type": "http.response.body", "body": body})
+                return
+            started = True
+            await send(_start(answer.status, headers))
+            async for chunk in conn.body_chunks():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+            upstream.release(conn)
+        except Unreachable as exc:
+            conn.close()
+            if started:
+                log.warning("answer cut short", service=service, error=str(exc))
+            else:
+                await _unreachable(send, service)
+        except BaseException:
+            conn.close()
+            raise
+
+
+async def _unreachable(send, service: str) -> None:
+    body = json.dumps({"error": True, "message": f"The {service} service is not reachable."})
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send(_start(502, headers))
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+def _start(status: int, headers: list) -> dict:
+    return {"type": "http.response.start", "status": status, "headers": headers}
+
+
+async def _read_whole(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)

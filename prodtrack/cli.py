@@ -251,5 +251,7 @@ def serve_one(name: str, host: str, port: int) -> None:
         log_level="warning",
         access_log=False,
         proxy_headers=False,
+        # The gateway keeps its connections to the services open for up to 30 s.
+        timeout_keep_alive=75,
         timeout_graceful_shutdown=5,
     )
