@@ -58,6 +58,8 @@ def create_app(settings: Settings | None = None):
             bus, settings.revocation_bucket, settings.refresh_token_days * 86400
         )
         revocations.start()
+        # Serve only once the revocations stored so far are known (or NATS is late).
+        await revocations.caught_up()
         app.state.bus = bus
         app.state.revocations = revocations
         app.state.http = httpx.AsyncClient()
@@ -177,6 +179,16 @@ def create_app(settings: Settings | None = None):
     return cors
 
 
+def may_revoke(method: str, service: str, path: str) -> bool:
+    """Requests that can revoke tokens as they are answered: a logout, auth's writes
+    (password, preview accounts), and person writes (deactivation, a bot's new key)."""
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return path == "/auth/logout"
+    if service == "auth":
+        return path != "/auth/login"
+    return path.startswith("/data/persons")
+
+
 class Gateway:
     """Pure ASGI: strips `/api`, picks the owner, answers 404/405 for unknown routes,
     refuses revoked tokens, streams to the service, writes one access-log line."""
@@ -251,16 +263,29 @@ class Gateway:
         if length.isdigit() and int(length) > self.settings.max_body_mb * 1024 * 1024:
             await error_response(413)(scope, receive, send)
             return
-        refused = await self._revoked(request)
+        refused = self._revoked(request)
         if refused is not None:
             await refused(scope, receive, send)
             return
+        if may_revoke(scope["method"], service, path):
+            send = self._after_revocations(send)
         await self.proxy.forward(scope, receive, send, service, path, request_id)
 
-    async def _revoked(self, request: Request):
-        """A logged-out token is refused here at once, before any service sees it.
-        Auth's own routes check tokens themselves: a browser still holding a revoked
-        cookie must be able to log in again."""
+    def _after_revocations(self, send):
+        """Holds the answer until this gateway knows what the request revoked: the client's
+        next request (a logged-out token, a deactivated person's) is then refused."""
+
+        async def send_when_known(message):
+            if message["type"] == "http.response.start":
+                await self.revocations.caught_up()
+            await send(message)
+
+        return send_when_known
+
+    def _revoked(self, request: Request):
+        """A logged-out token is refused here, before any service sees it (from the
+        watchers' view, see `_after_revocations`). Auth's own routes check tokens
+        themselves: a browser still holding a revoked cookie must be able to log in again."""
         token = raw_token(request)
         if not token or request.url.path.startswith("/auth/"):
             return None
@@ -268,6 +293,6 @@ class Gateway:
             principal = verify(self.keys.public_key(), token, expected_type=None)
         except Exception:
             return None  # the service gives Zou's exact answer for a bad token
-        if await self.revocations.check_now(principal.jti, principal.identity_type):
+        if self.revocations.is_revoked(principal.jti):
             return JSONResponse({"msg": "Token has been revoked"}, status_code=401)
         return None

@@ -3,6 +3,10 @@
 Entries of the main bucket hold the token's expiry; the bucket's max age is the longest
 token life, so a revocation is kept exactly as long as the token could still be presented.
 Tokens that never expire (bots' API keys) are revoked in a second bucket without max age.
+
+Each process reads revocations from its watchers' local view. Where a request has just
+revoked tokens, `caught_up()` makes the view certain: it writes a marker into each
+bucket and waits until the watchers have seen it, so everything stored before it is known.
 """
 
 import asyncio
@@ -18,6 +22,9 @@ from libs.common.logging import get_logger
 
 log = get_logger(__name__)
 
+FENCE_KEY = "fence"
+FENCE_TIMEOUT_SECONDS = 2.0
+
 
 class Revocations:
     def __init__(self, bus: Bus, bucket: str, max_age_seconds: int):
@@ -27,6 +34,9 @@ class Revocations:
         self.max_age = max_age_seconds
         self.revoked: dict[str, float] = {}
         self.kvs: dict[str, KeyValue] = {}
+        # The last revision each watcher delivered; woken on every delivery.
+        self.seen: dict[str, int] = {}
+        self._delivered = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
     def start(self) -> None:
@@ -60,7 +70,12 @@ class Revocations:
                 kv = await self._bucket(name)
                 watcher = await kv.watchall()
                 async for entry in watcher:
-                    if entry is None or entry.value is None:
+                    if entry is None:
+                        continue
+                    self.seen[name] = entry.revision or 0
+                    self._delivered.set()
+                    self._delivered = asyncio.Event()
+                    if entry.value is None or entry.key == FENCE_KEY:
                         continue
                     self.revoked[entry.key] = float(entry.value.decode() or 0)
             except asyncio.CancelledError:
@@ -86,6 +101,21 @@ class Revocations:
     def is_revoked(self, jti: str) -> bool:
         """Local view, kept current by the watchers (used by services)."""
         return jti in self.revoked
+
+    async def caught_up(self) -> None:
+        """Returns once the watchers have seen every revocation stored before the call
+        (or after FENCE_TIMEOUT_SECONDS if NATS is away: the view stays as it was)."""
+        try:
+            async with asyncio.timeout(FENCE_TIMEOUT_SECONDS):
+                await asyncio.gather(*(self._fence(n) for n in (self.bucket, self.forever_bucket)))
+        except Exception as exc:
+            log.warning("revocations not confirmed", error=str(exc) or type(exc).__name__)
+
+    async def _fence(self, name: str) -> None:
+        kv = await self._bucket(name)
+        revision = await kv.put(FENCE_KEY, b"0")
+        while self.seen.get(name, 0) < revision:
+            await self._delivered.wait()
 
     async def check_now(self, jti: str, identity_type: str) -> bool:
         """Ask the buckets themselves (used by the gateway, so a logout holds at once).
