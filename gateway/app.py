@@ -20,13 +20,14 @@ from starlette.middleware.cors import CORSMiddleware
 
 from gateway import openapi, status
 from gateway.event_bridge import EventBridge
+from gateway.kept_answers import KeptAnswers
 from gateway.proxy import Proxy
 from gateway.ratelimit import LoginRateLimit
 from gateway.routing import RoutingTable
 from libs.common.errors import error_response, install_error_handlers
 from libs.common.events import Bus, envelope, subject_for
 from libs.common.heap import freeze_start_up_objects
-from libs.common.identity import raw_token, verify
+from libs.common.identity import Principal, raw_token, verify
 from libs.common.keys import Keys
 from libs.common.logging import configure, get_logger
 from libs.common.revocation import Revocations
@@ -67,9 +68,11 @@ def create_app(settings: Settings | None = None):
         gateway.revocations = revocations
         gateway.bridge = EventBridge(bus, gateway.keys, revocations, urls["data"])
         gateway.bridge.start()
+        gateway.kept_answers.watch(bus)
         freeze_start_up_objects()
         yield
         await gateway.bridge.stop()
+        await gateway.kept_answers.stop()
         await gateway.proxy.close()
         await app.state.http.aclose()
         await revocations.stop()
@@ -200,6 +203,7 @@ class Gateway:
         self.proxy: Proxy | None = None
         self.revocations: Revocations | None = None
         self.bridge: EventBridge | None = None
+        self.kept_answers = KeptAnswers()
         self.keys = Keys(settings.private_key_path, settings.public_key_path)
 
     async def __call__(self, scope, receive, send):
@@ -263,13 +267,27 @@ class Gateway:
         if length.isdigit() and int(length) > self.settings.max_body_mb * 1024 * 1024:
             await error_response(413)(scope, receive, send)
             return
-        refused = self._revoked(request)
+        principal, refused = self._caller(request)
         if refused is not None:
             await refused(scope, receive, send)
             return
+        key = KeptAnswers.key(scope, principal) if service == "data" else None
+        if key is not None:
+            kept = self.kept_answers.get(key)
+            if kept is not None:
+                status, headers, body = kept
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
         if may_revoke(scope["method"], service, path):
             send = self._after_revocations(send)
-        await self.proxy.forward(scope, receive, send, service, path, request_id)
+        keep = self.kept_answers.keeper(key) if key is not None else None
+        writes = self.kept_answers.write_passing(scope["method"])
+        try:
+            await self.proxy.forward(scope, receive, send, service, path, request_id, keep)
+        finally:
+            if writes:
+                self.kept_answers.write_passing(scope["method"])
 
     def _after_revocations(self, send):
         """Holds the answer until this gateway knows what the request revoked: the client's
@@ -282,17 +300,18 @@ class Gateway:
 
         return send_when_known
 
-    def _revoked(self, request: Request):
-        """A logged-out token is refused here, before any service sees it (from the
-        watchers' view, see `_after_revocations`). Auth's own routes check tokens
-        themselves: a browser still holding a revoked cookie must be able to log in again."""
+    def _caller(self, request: Request) -> tuple[Principal | None, JSONResponse | None]:
+        """Who calls, if the token is good; a logged-out token is refused here, before any
+        service sees it (from the watchers' view, see `_after_revocations`). Auth's own
+        routes check tokens themselves: a browser still holding a revoked cookie must be
+        able to log in again."""
         token = raw_token(request)
         if not token or request.url.path.startswith("/auth/"):
-            return None
+            return None, None
         try:
             principal = verify(self.keys.public_key(), token, expected_type=None)
         except Exception:
-            return None  # the service gives Zou's exact answer for a bad token
+            return None, None  # the service gives Zou's exact answer for a bad token
         if self.revocations.is_revoked(principal.jti):
-            return JSONResponse({"msg": "Token has been revoked"}, status_code=401)
-        return None
+            return None, JSONResponse({"msg": "Token has been revoked"}, status_code=401)
+        return principal, None

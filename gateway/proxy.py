@@ -7,6 +7,7 @@ so an upload or a large board never sits in the gateway's memory.
 import asyncio
 import json
 
+from gateway.kept_answers import KEPT_HEADER
 from gateway.upstream import Connection, Unreachable, Upstream
 from libs.common.logging import get_logger
 
@@ -47,7 +48,11 @@ class Proxy:
         for upstream in self.upstreams.values():
             await upstream.close()
 
-    async def forward(self, scope, receive, send, service: str, path: str, request_id: str):
+    async def forward(
+        self, scope, receive, send, service: str, path: str, request_id: str, keep=None
+    ):
+        """`keep(status, headers, body, seconds)` is given the answer if the service marked
+        it as kept (see gateway/kept_answers.py)."""
         upstream = self.upstreams[service]
         length, chunked, head = self._head(scope, path, request_id, upstream.host_header)
         try:
@@ -62,7 +67,7 @@ class Proxy:
         except Unreachable:
             await _unreachable(send, service)
             return
-        await self._answer(upstream, conn, answer, send, service)
+        await self._answer(upstream, conn, answer, send, service, keep)
 
     @staticmethod
     def _head(scope, path: str, request_id: str, host: bytes) -> tuple[int | None, bool, bytes]:
@@ -156,8 +161,15 @@ class Proxy:
             return await conn.read_head(scope["method"] == "HEAD")
 
     @staticmethod
-    async def _answer(upstream: Upstream, conn: Connection, answer, send, service: str) -> None:
-        headers = [(k, v) for k, v in answer.headers if k.lower() not in NOT_PASSED_BACK]
+    async def _answer(upstream: Upstream, conn: Connection, answer, send, service, keep) -> None:
+        headers = []
+        kept_for = None
+        for key, value in answer.headers:
+            name = key.lower()
+            if name == KEPT_HEADER:
+                kept_for = value
+            elif name not in NOT_PASSED_BACK:
+                headers.append((key, value))
         size = answer.content_length()
         if size is not None:
             headers.append((b"content-length", b"%d" % size))
@@ -166,6 +178,8 @@ class Proxy:
             if answer.complete or (size is not None and size <= WHOLE_ANSWER_BELOW_BYTES):
                 body = await conn.read_rest()
                 upstream.release(conn)
+                if keep is not None and kept_for is not None and answer.status == 200:
+                    keep(answer.status, headers, body, float(kept_for))
                 await send(_start(answer.status, headers))
                 await send({"type": "http.response.body", "body": body})
                 return

@@ -85,6 +85,12 @@ def test_unenrolled_user_reaches_only_the_setup_routes(system, admin, anonymous)
             answer = call(client, route)
             assert answer.status_code != 401, (service, answer.text)
             assert "two_factor_authentication_required" not in answer.text, service
+        # The full token's user context is now kept (by data and by the gateway)...
+        assert client.get("/data/user/context").status_code == 200
+        assert client.get("/data/user/context").status_code == 200
+    # ...and is never handed to the same person's limited token.
+    with system.client(limited) as client:
+        assert client.get("/data/user/context").status_code in (401, 403)
     # Enrolled: the next login asks for the code and then gives a full token.
     missing = anonymous.post("/auth/login", json={"email": email, "password": PASSWORD})
     assert missing.json()["missing_OTP"] is True

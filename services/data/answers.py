@@ -6,17 +6,16 @@ answer is kept per (path, query, caller) and every write empties the whole cache
 a transaction this process commits (`Database.after_commit`), or a data event on NATS,
 which is how a write of another replica (or of the `prodtrack` command) is heard. An
 answer whose read raced a write is never kept (generation), and none lives longer than
-MAX_AGE_SECONDS, in case an event was missed while NATS was away.
+`libs.common.kept.MAX_AGE_SECONDS`, in case an event was missed while NATS was away.
 
 Kept answers are also gzipped once, for the clients that accept it (Kitsu, gazu):
-a production's board shrinks about tenfold.
+a production's board shrinks about tenfold. They carry KEPT_HEADER, so that the gateway
+can keep them as well and answer the next ask without a hop to this service.
 """
 
 import asyncio
 import contextlib
-import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,13 +24,15 @@ from fastapi.responses import Response
 
 from libs.common.db import Database
 from libs.common.events import Bus
+from libs.common.kept import Kept
 
-MAX_AGE_SECONDS = 30.0
-MAX_BYTES = 128 * 1024 * 1024
 # Below this, gzip saves less than it costs the client.
 GZIP_FROM_BYTES = 2048
 # Above this, packing is done in a worker thread (zlib lets go of the GIL).
 IN_THREAD_FROM_BYTES = 1024 * 1024
+# Marks an answer that stays right until the next write, with the seconds it may be
+# kept: the gateway keeps it too (gateway/kept_answers.py).
+KEPT_HEADER = "x-prodtrack-kept"
 
 
 def _gzip(body: bytes) -> bytes:
@@ -42,36 +43,28 @@ def _gzip(body: bytes) -> bytes:
 @dataclass
 class Answer:
     body: bytes
-    expires: float
     gzipped: bytes | None = None
 
-    async def response(self, accepts_gzip: bool) -> Response:
+    async def response(self, accepts_gzip: bool, kept_for: float) -> Response:
+        headers = {KEPT_HEADER: f"{kept_for:.1f}"} if kept_for > 0 else {}
         if not accepts_gzip or len(self.body) < GZIP_FROM_BYTES:
-            return Response(self.body, media_type="application/json")
+            return Response(self.body, media_type="application/json", headers=headers)
         if self.gzipped is None:
             if len(self.body) > IN_THREAD_FROM_BYTES:
                 self.gzipped = await asyncio.to_thread(_gzip, self.body)
             else:
                 self.gzipped = _gzip(self.body)
-        return Response(
-            self.gzipped,
-            media_type="application/json",
-            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
-        )
+        headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(self.gzipped, media_type="application/json", headers=headers)
 
 
 class AnswerCache:
-    def __init__(self, max_bytes: int = MAX_BYTES):
-        self.max_bytes = max_bytes
-        self.generation = 0
-        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
-        self._size = 0
+    def __init__(self):
+        self.kept = Kept()
         self._listener: asyncio.Task | None = None
 
     def forget(self) -> None:
-        self.generation += 1
-        self._answers.clear()
-        self._size = 0
+        self.kept.forget()
 
     def watch(self, db: Database, bus: Bus) -> None:
         db.after_commit.append(self.forget)
@@ -98,25 +91,14 @@ class AnswerCache:
         """The kept answer to this request by this caller, else `build()`'s, kept."""
         key = (request.url.path, request.url.query, caller_id)
         accepts_gzip = "gzip" in request.headers.get("accept-encoding", "")
-        answer = self._answers.get(key)
-        if answer is not None and answer.expires > time.monotonic():
-            self._answers.move_to_end(key)
-            return await answer.response(accepts_gzip)
-        generation = self.generation
+        answer = self.kept.get(key)
+        if answer is not None:
+            return await answer.response(accepts_gzip, self.kept.expires_in(key))
+        generation = self.kept.generation
         body = await build()
         if isinstance(body, str):
             body = body.encode()
-        answer = Answer(body, time.monotonic() + MAX_AGE_SECONDS)
-        if generation == self.generation:
-            self._keep(key, answer)
-        return await answer.response(accepts_gzip)
-
-    def _keep(self, key: tuple, answer: Answer) -> None:
-        old = self._answers.pop(key, None)
-        if old is not None:
-            self._size -= len(old.body)
-        self._answers[key] = answer
-        self._size += len(answer.body)
-        while self._size > self.max_bytes and self._answers:
-            _, evicted = self._answers.popitem(last=False)
-            self._size -= len(evicted.body)
+        answer = Answer(body)
+        if self.kept.keep(key, answer, len(body), generation):
+            return await answer.response(accepts_gzip, self.kept.expires_in(key))
+        return await answer.response(accepts_gzip, 0)
