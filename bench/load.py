@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from benchlib import (
     DEFAULT_EMAIL,
     DEFAULT_PASSWORD,
@@ -38,6 +37,7 @@ from benchlib import (
     run_header,
     write_json,
 )
+from rawhttp import RawConnection
 
 # Stop a cell early when its route plainly does not work: this many answers, none good.
 GIVE_UP_AFTER = 5
@@ -131,7 +131,7 @@ def endpoints(ids: dict) -> list[Endpoint]:
 
 
 async def run_cell(
-    client: httpx.AsyncClient, endpoint: Endpoint, concurrency: int, duration: float, limit: int
+    api: Api, endpoint: Endpoint, concurrency: int, duration: float, limit: int
 ) -> dict:
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -144,26 +144,32 @@ async def run_cell(
 
     async def worker():
         nonlocal first_error, answer_bytes
-        while time.perf_counter() < deadline:
-            n = next(counter)
-            if n >= limit:
-                return
-            if not latencies and sum(statuses.values()) >= GIVE_UP_AFTER:
-                return
-            path, kwargs = endpoint.request(n)
-            sent = time.perf_counter()
-            try:
-                response = await client.request(endpoint.method, path, **kwargs)
-                status = response.status_code
-            except httpx.HTTPError as error:
-                response, status = None, type(error).__name__
-            took = time.perf_counter() - sent
-            statuses[str(status)] += 1
-            if response is not None and response.is_success:
-                latencies.append(took)
-                answer_bytes = len(response.content)
-            elif not first_error:
-                first_error = f"{status} {response.text[:160] if response is not None else ''}"
+        # One keep-alive connection per worker, as a browser tab or a script holds.
+        connection = RawConnection(api.url, api.token)
+        try:
+            while time.perf_counter() < deadline:
+                n = next(counter)
+                if n >= limit:
+                    return
+                if not latencies and sum(statuses.values()) >= GIVE_UP_AFTER:
+                    return
+                path, kwargs = endpoint.request(n)
+                sent = time.perf_counter()
+                try:
+                    response = await connection.request(endpoint.method, path, **kwargs)
+                    status = response.status
+                except (OSError, EOFError) as error:
+                    response, status = None, type(error).__name__
+                took = time.perf_counter() - sent
+                statuses[str(status)] += 1
+                if response is not None and response.is_success:
+                    latencies.append(took)
+                    if not answer_bytes:
+                        answer_bytes = len(response.content)
+                elif not first_error:
+                    first_error = f"{status} {response.text[:160] if response is not None else ''}"
+        finally:
+            connection.close()
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
@@ -350,11 +356,9 @@ async def run_load(url: str, ids: dict, args, label: str = "") -> dict:
                 "by_concurrency": {},
             }
             # Warm caches and connections; not counted.
-            await run_cell(api.client, endpoint, 1, 10.0, 2)
+            await run_cell(api, endpoint, 1, 10.0, 2)
             for concurrency in concurrencies:
-                cell = await run_cell(
-                    api.client, endpoint, concurrency, args.duration, args.max_requests
-                )
+                cell = await run_cell(api, endpoint, concurrency, args.duration, args.max_requests)
                 results[endpoint.name]["by_concurrency"][str(concurrency)] = cell
                 print_cell(endpoint.name, cell)
         events = await event_latency(api, ids, args)
