@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.common.bulk import insert_rows
+from libs.common.bulk import column_arrays, insert_columns
 from libs.common.columns import utcnow
 from libs.common.errors import Forbidden, NotFound, WrongParameter
 from libs.common.events import Outbox
@@ -108,6 +108,76 @@ COMMENT_CONTEXT = (
     .outerjoin(person, person.c.id == sa.bindparam("author_id", type_=sa.Uuid))
     .with_for_update(of=task)
 )
+
+
+NOTICE_COLUMNS = [
+    "id", "read", "author_id", "comment_id", "task_id", "created_at", "updated_at",
+    "person_id", "type", "change",
+]  # fmt: skip
+# What a newest comment that mentions no one changes in the task (all set, from the
+# locked facts where unchanged).
+TASK_FIELDS = (
+    "task_status_id",
+    "last_comment_date",
+    "retake_count",
+    "real_start_date",
+    "end_date",
+    "done_date",
+)
+
+
+def _comment_write() -> sa.Select:
+    """A comment, its task's new state, its notifications and its news entry: one
+    statement, built once (building it costs more than running it)."""
+    p = sa.bindparam
+    new_comment = (
+        sa.insert(comment)
+        .values(
+            id=p("c_id"),
+            object_id=p("c_task_id"),
+            object_type="Task",
+            text=p("c_text"),
+            task_status_id=p("c_status_id"),
+            person_id=p("c_person_id"),
+            checklist=p("c_checklist", type_=comment.c.checklist.type),
+            links=p("c_links", type_=comment.c.links.type),
+            replies=p("c_replies", type_=comment.c.replies.type),
+            for_client=p("c_for_client"),
+            created_at=p("c_created"),
+            updated_at=p("c_created"),
+        )
+        .returning(*comment.c)
+        .cte("new_comment")
+    )
+    task_write = (
+        sa.update(task)
+        .where(task.c.id == p("c_task_id"))
+        .values(
+            **{name: p(f"t_{name}", type_=task.c[name].type) for name in TASK_FIELDS},
+            updated_at=p("t_updated_at"),
+        )
+        .cte("task_write")
+    )
+    notices = insert_columns(notification, NOTICE_COLUMNS, "n").on_conflict_do_nothing()
+    news_columns = [
+        "id", "change", "author_id", "comment_id", "task_id", "created_at", "updated_at",
+    ]  # fmt: skip
+    news_values = sa.select(
+        p("news_id", type_=sa.Uuid),
+        p("news_change", type_=sa.Boolean),
+        p("c_person_id"),
+        p("c_id"),
+        p("c_task_id"),
+        p("c_created"),
+        p("c_created"),
+    ).where(p("with_news", type_=sa.Boolean))
+    news_write = sa.insert(news).from_select(news_columns, news_values)
+    return sa.select(new_comment).add_cte(
+        task_write, notices.cte("notices_write"), news_write.cte("news_write")
+    )
+
+
+COMMENT_WRITE = _comment_write()
 
 
 async def comment_context(
@@ -336,46 +406,31 @@ async def create(
     ]
     mentioned = [p for p in dict.fromkeys([*people, *department_people]) if p != author["id"]]
     notices += [{"person_id": pid, "type": "mention", "change": False} for pid in mentioned]
-    # The comment's other rows, written with it in one statement when they need nothing
-    # from the database (a newest comment, no mention): one round trip, not four.
-    side_writes = []
-    if notices:
-        values_list = [
-            {
-                "id": uuid.uuid4(),
-                "read": False,
-                "author_id": author["id"],
-                "comment_id": comment_id,
-                "task_id": task_id,
-                "created_at": created,
-                "updated_at": created,
-                **n,
-            }
-            for n in notices
-        ]
-        side_writes.append(insert_rows(notification, values_list).on_conflict_do_nothing())
-        events += [
-            (
-                "notification:new",
-                {"notification_id": v["id"], "person_id": v["person_id"]},
-                project_id,
-            )
-            for v in values_list
-        ]
-    # Concepts stay out of the news feed, as in Zou.
-    if facts["entity_type_name"] != "Concept":
-        news_id = uuid.uuid4()
-        side_writes.append(
-            sa.insert(news).values(
-                id=news_id,
-                change=changed,
-                author_id=author["id"],
-                comment_id=comment_id,
-                task_id=task_id,
-                created_at=created,
-                updated_at=created,
-            )
+    notice_rows = [
+        {
+            "id": uuid.uuid4(),
+            "read": False,
+            "author_id": author["id"],
+            "comment_id": comment_id,
+            "task_id": task_id,
+            "created_at": created,
+            "updated_at": created,
+            **n,
+        }
+        for n in notices
+    ]
+    events += [
+        (
+            "notification:new",
+            {"notification_id": n["id"], "person_id": n["person_id"]},
+            project_id,
         )
+        for n in notice_rows
+    ]
+    # Concepts stay out of the news feed, as in Zou.
+    with_news = facts["entity_type_name"] != "Concept"
+    news_id = uuid.uuid4() if with_news else None
+    if with_news:
         events.append(
             (
                 "news:new",
@@ -389,12 +444,27 @@ async def create(
         )
 
     if is_newest and not people and not departments:
-        values = _status_changes(facts, status, created)
-        task_write = sa.update(task).where(task.c.id == task_id).values(**values, updated_at=now)
-        together = insert_comment.cte("new_comment")
-        ctes = [w.cte(f"write_{i}") for i, w in enumerate([task_write, *side_writes])]
-        inserted = await conn.execute(sa.select(together).add_cte(*ctes))
-        row = dict(inserted.mappings().one())
+        # Nothing to read back first (a newest comment, no mention): one round trip.
+        changes = _status_changes(facts, status, created)
+        params = {
+            "c_id": comment_id,
+            "c_task_id": task_id,
+            "c_text": text,
+            "c_status_id": status["id"],
+            "c_person_id": author["id"],
+            "c_checklist": checklist or [],
+            "c_links": links or [],
+            "c_replies": [],
+            "c_for_client": for_client,
+            "c_created": created,
+            **{f"t_{name}": changes.get(name, facts[name]) for name in TASK_FIELDS},
+            "t_updated_at": now,
+            **column_arrays(NOTICE_COLUMNS, notice_rows, "n"),
+            "news_id": news_id,
+            "news_change": changed,
+            "with_news": with_news,
+        }
+        row = dict((await conn.execute(COMMENT_WRITE, params)).mappings().one())
     else:
         row = dict((await conn.execute(insert_comment)).mappings().one())
         if people:
@@ -413,8 +483,20 @@ async def create(
         await conn.execute(
             sa.update(task).where(task.c.id == task_id).values(**values, updated_at=now)
         )
-        for write in side_writes:
-            await conn.execute(write)
+        if notice_rows:
+            await conn.execute(sa.insert(notification).on_conflict_do_nothing(), notice_rows)
+        if with_news:
+            await conn.execute(
+                sa.insert(news).values(
+                    id=news_id,
+                    change=changed,
+                    author_id=author["id"],
+                    comment_id=comment_id,
+                    task_id=task_id,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
     files, file_events = await attachments.record(conn, comment_id, project_id, uploads or [])
     await emit_all(conn, outbox, events + file_events, by)
 
