@@ -62,6 +62,9 @@ class AnswerCache:
     def __init__(self):
         self.kept = Kept()
         self._listener: asyncio.Task | None = None
+        # Builds in progress, by (key, generation): when every open Kitsu page asks for
+        # the same board after a write, PostgreSQL builds it once.
+        self._building: dict[tuple, asyncio.Future] = {}
 
     def forget(self) -> None:
         self.kept.forget()
@@ -95,10 +98,32 @@ class AnswerCache:
         if answer is not None:
             return await answer.response(accepts_gzip, self.kept.expires_in(key))
         generation = self.kept.generation
+        flight = (key, generation)
+        building = self._building.get(flight)
+        if building is not None:
+            # Begun since the last write: its answer is as fresh as one begun now.
+            answer, kept = await asyncio.shield(building)
+        else:
+            building = asyncio.get_running_loop().create_future()
+            self._building[flight] = building
+            try:
+                answer, kept = await self._build(key, generation, build)
+            except asyncio.CancelledError:
+                building.cancel()
+                raise
+            except Exception as exc:
+                building.set_exception(exc)
+                building.exception()  # read here, so an unwaited failure is not logged
+                raise
+            else:
+                building.set_result((answer, kept))
+            finally:
+                self._building.pop(flight, None)
+        return await answer.response(accepts_gzip, self.kept.expires_in(key) if kept else 0)
+
+    async def _build(self, key, generation: int, build) -> tuple[Answer, bool]:
         body = await build()
         if isinstance(body, str):
             body = body.encode()
         answer = Answer(body)
-        if self.kept.keep(key, answer, len(body), generation):
-            return await answer.response(accepts_gzip, self.kept.expires_in(key))
-        return await answer.response(accepts_gzip, 0)
+        return answer, self.kept.keep(key, answer, len(body), generation)
