@@ -49,7 +49,9 @@ class Endpoint:
     name: str
     method: str
     template: str
-    request: Callable[[int], tuple[str, dict]]  # n-th request -> (path, httpx kwargs)
+    request: Callable[[int], tuple[str, dict]]  # n-th request -> (path, kwargs)
+    # A write sent (untimed) before each timed request: (method, path, kwargs).
+    before: Callable[[int], tuple[str, str, dict]] | None = None
 
 
 def endpoints(ids: dict) -> list[Endpoint]:
@@ -89,6 +91,18 @@ def endpoints(ids: dict) -> list[Endpoint]:
             "GET",
             "/data/shots/with-tasks?project_id=&episode_id=",
             fixed("/data/shots/with-tasks", **shots_params),
+        ),
+        Endpoint(
+            # The same board, each read right after a task write: built afresh, not kept.
+            "assets-after-write",
+            "GET",
+            "/data/assets/with-tasks?project_id= (after PUT /data/tasks/{id})",
+            fixed("/data/assets/with-tasks", project_id=pid),
+            before=lambda n: (
+                "PUT",
+                f"/data/tasks/{task_at(n, written)}",
+                {"json": {"priority": n % 3}},
+            ),
         ),
         Endpoint(
             "sequences-with-tasks",
@@ -153,6 +167,11 @@ async def run_cell(
                     return
                 if not latencies and sum(statuses.values()) >= GIVE_UP_AFTER:
                     return
+                if endpoint.before is not None:
+                    method, write_path, write_kwargs = endpoint.before(n)
+                    wrote = await connection.request(method, write_path, **write_kwargs)
+                    if not wrote.is_success and not first_error:
+                        first_error = f"write {wrote.status} {wrote.text[:160]}"
                 path, kwargs = endpoint.request(n)
                 sent = time.perf_counter()
                 try:
