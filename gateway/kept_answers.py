@@ -13,11 +13,12 @@ account's always goes to the service, which applies its rules.
 import asyncio
 import contextlib
 
+from libs.common import answers
 from libs.common.events import Bus
 from libs.common.identity import Principal
 from libs.common.kept import Kept
 
-KEPT_HEADER = b"x-prodtrack-kept"
+KEPT_HEADER = answers.KEPT_HEADER.encode()
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

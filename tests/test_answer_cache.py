@@ -1,11 +1,11 @@
-"""The data service's kept answers, in one process: concurrent asks for the same board
+"""Kept answers (libs/common/answers.py), in one process: concurrent asks for the same board
 share one build, and an ask that comes after a write never gets a build begun before it."""
 
 import asyncio
 
 from starlette.requests import Request
 
-from services.data.answers import KEPT_HEADER, AnswerCache
+from libs.common.answers import KEPT_HEADER, AnswerCache
 
 
 def _request(path: str = "/data/assets/with-tasks", query: bytes = b"project_id=1") -> Request:
@@ -16,7 +16,7 @@ def _request(path: str = "/data/assets/with-tasks", query: bytes = b"project_id=
 
 def test_concurrent_asks_share_one_build_and_the_answer_is_kept():
     async def scenario():
-        cache = AnswerCache()
+        cache = AnswerCache(mark_kept=True)
         builds = 0
         release = asyncio.Event()
 
@@ -41,7 +41,7 @@ def test_concurrent_asks_share_one_build_and_the_answer_is_kept():
 
 def test_an_ask_after_a_write_waits_for_a_build_of_its_own():
     async def scenario():
-        cache = AnswerCache()
+        cache = AnswerCache(mark_kept=True)
         versions = iter(["before", "after"])
         started = asyncio.Event()
         release = asyncio.Event()
@@ -71,7 +71,7 @@ def test_an_ask_after_a_write_waits_for_a_build_of_its_own():
 
 def test_each_caller_and_query_has_its_own_answer():
     async def scenario():
-        cache = AnswerCache()
+        cache = AnswerCache(mark_kept=True)
 
         def build_for(value):
             async def build():

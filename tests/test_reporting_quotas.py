@@ -299,3 +299,19 @@ def test_quotas_refuse_bad_input(show):
         assert missing.status_code == 404 and missing.json()["error"] is True
     bad = admin.get(f"/data/projects/{pid}/quotas/persons/{show.ann['id']}?count_mode=x")
     assert bad.status_code == 400
+
+
+def test_a_kept_quota_table_follows_the_next_time_spent(show):
+    """Quota tables are kept until reporting's projections change: the next time spent
+    shows (runs last: it adds a day to Ann's SH010)."""
+    ann = show.ann["id"]
+    params = {"count_mode": "weighted"}
+    first_read = show.admin.get(show.path, params=params).json()
+    assert show.admin.get(show.path, params=params).json() == first_read
+    assert "2024-03-07" not in first_read[ann]["day"]["frames"]
+    logged = show.admin.post(
+        f"/actions/tasks/{show.sh010_task['id']}/time-spents/2024-03-07/persons/{ann}",
+        json={"duration": 240},
+    )
+    assert logged.status_code in (200, 201), logged.text
+    wait_for(show.admin, show.path, lambda q: "2024-03-07" in q[ann]["day"]["frames"], **params)

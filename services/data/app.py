@@ -2,15 +2,15 @@
 
 from fastapi import FastAPI
 
+from libs.common.answers import AnswerCache
 from libs.common.routers import discover
 from libs.common.service import ServiceSpec, create_service_app
 from services.data import consumers, routes, tables
-from services.data.answers import AnswerCache
 from services.data.people import OwnPeople
 
 
 async def _setup(app: FastAPI) -> None:
-    app.state.answers = AnswerCache()
+    app.state.answers = AnswerCache(mark_kept=True)
     app.state.answers.watch(app.state.db, app.state.bus)
 
 

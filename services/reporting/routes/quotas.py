@@ -41,7 +41,7 @@ def _fps(project: dict) -> float:
         return 25.0
 
 
-async def _quotas(request: Request, project: dict, count_mode: str, **scope) -> PlainJSON:
+async def _quotas(request: Request, project: dict, count_mode: str, **scope) -> bytes:
     scope = quotas.Scope(
         project_id=project["id"],
         studio_id=_uuid(request.query_params.get("studio_id"), "studio_id"),
@@ -51,33 +51,39 @@ async def _quotas(request: Request, project: dict, count_mode: str, **scope) -> 
     timezone = project["timezone"] or request.app.state.settings.default_timezone
     compute = quotas.weighted if "weighted" in count_mode else quotas.raw
     async with request.app.state.db.read() as conn:
-        return PlainJSON(await compute(conn, scope, timezone, _fps(project)))
+        return PlainJSON(await compute(conn, scope, timezone, _fps(project))).body
 
 
 @router.get("/data/projects/{project_id}/quotas/persons/{person_id}")
 async def person_quotas(request: Request, project_id: str, person_id: str, user: CurrentUser):
-    caller, project = await project_caller(request, user, project_id)
-    caller.block_client(project["id"])
-    # Zou: leads of the production see anyone's quotas there; others only their own.
-    if caller.role_in(project["id"]) in ("admin", "manager", "supervisor"):
-        caller.check_project(project["id"])
-    elif not user.is_admin and str(user.id) != person_id:
-        raise Forbidden()
-    count_mode = _count_mode(request)
-    try:
-        target = uuid.UUID(person_id)
-    except ValueError:
-        raise NotFound() from None
-    if await request.app.state.data_api.person(target) is None:
-        raise NotFound()
-    return await _quotas(request, project, count_mode, person_id=target)
+    async def build() -> bytes:
+        caller, project = await project_caller(request, user, project_id)
+        caller.block_client(project["id"])
+        # Zou: leads of the production see anyone's quotas there; others only their own.
+        if caller.role_in(project["id"]) in ("admin", "manager", "supervisor"):
+            caller.check_project(project["id"])
+        elif not user.is_admin and str(user.id) != person_id:
+            raise Forbidden()
+        count_mode = _count_mode(request)
+        try:
+            target = uuid.UUID(person_id)
+        except ValueError:
+            raise NotFound() from None
+        if await request.app.state.data_api.person(target) is None:
+            raise NotFound()
+        return await _quotas(request, project, count_mode, person_id=target)
+
+    return await request.app.state.answers.respond(request, user.id, build)
 
 
 @router.get("/data/projects/{project_id}/quotas/{task_type_id}")
 async def task_type_quotas(request: Request, project_id: str, task_type_id: str, user: CurrentUser):
-    caller, project = await project_caller(request, user, project_id)
-    caller.check_project(project["id"])
-    caller.block_client(project["id"])
-    count_mode = _count_mode(request)
-    task_type = _uuid(task_type_id, "task_type_id")
-    return await _quotas(request, project, count_mode, task_type_id=task_type)
+    async def build() -> bytes:
+        caller, project = await project_caller(request, user, project_id)
+        caller.check_project(project["id"])
+        caller.block_client(project["id"])
+        count_mode = _count_mode(request)
+        task_type = _uuid(task_type_id, "task_type_id")
+        return await _quotas(request, project, count_mode, task_type_id=task_type)
+
+    return await request.app.state.answers.respond(request, user.id, build)

@@ -1,16 +1,19 @@
-"""Finished answers of the heavy reads (boards, the user context), kept until a write.
+"""Finished answers of heavy reads, kept until a write (the data service's boards and user
+context, reporting's quota tables).
 
 Every open Kitsu page asks for the same boards again and again, and each costs PostgreSQL
 tens of milliseconds to build; between two writes the answer cannot change. So the
 answer is kept per (path, query, caller) and every write empties the whole cache:
-a transaction this process commits (`Database.after_commit`), or a data event on NATS,
-which is how a write of another replica (or of the `prodtrack` command) is heard. An
-answer whose read raced a write is never kept (generation), and none lives longer than
-`libs.common.kept.MAX_AGE_SECONDS`, in case an event was missed while NATS was away.
+a transaction this process commits (`Database.after_commit`: for reporting, a projection
+updated from an event), or a data event on NATS, which is how a write of another
+process is heard. An answer whose read raced a write is never kept (generation), and
+none lives longer than `libs.common.kept.MAX_AGE_SECONDS`, in case an event was missed
+while NATS was away. Concurrent asks for the same answer share one build.
 
 Kept answers are also gzipped once, for the clients that accept it (Kitsu, gazu):
-a production's board shrinks about tenfold. They carry KEPT_HEADER, so that the gateway
-can keep them as well and answer the next ask without a hop to this service.
+a production's board shrinks about tenfold. The data service marks them with
+KEPT_HEADER, so that the gateway keeps them as well and answers the next ask without a
+hop to data (gateway/kept_answers.py).
 """
 
 import asyncio
@@ -30,8 +33,8 @@ from libs.common.kept import Kept
 GZIP_FROM_BYTES = 2048
 # Above this, packing is done in a worker thread (zlib lets go of the GIL).
 IN_THREAD_FROM_BYTES = 1024 * 1024
-# Marks an answer that stays right until the next write, with the seconds it may be
-# kept: the gateway keeps it too (gateway/kept_answers.py).
+# Marks an answer that stays right until the next data write, with the seconds it may
+# be kept: the gateway keeps it too (gateway/kept_answers.py).
 KEPT_HEADER = "x-prodtrack-kept"
 
 
@@ -59,7 +62,9 @@ class Answer:
 
 
 class AnswerCache:
-    def __init__(self):
+    def __init__(self, mark_kept: bool = False):
+        # Only data's answers may be marked: the gateway forgets on data writes alone.
+        self.mark_kept = mark_kept
         self.kept = Kept()
         self._listener: asyncio.Task | None = None
         # Builds in progress, by (key, generation): when every open Kitsu page asks for
@@ -119,7 +124,8 @@ class AnswerCache:
                 building.set_result((answer, kept))
             finally:
                 self._building.pop(flight, None)
-        return await answer.response(accepts_gzip, self.kept.expires_in(key) if kept else 0)
+        marked = kept and self.mark_kept
+        return await answer.response(accepts_gzip, self.kept.expires_in(key) if marked else 0)
 
     async def _build(self, key, generation: int, build) -> tuple[Answer, bool]:
         body = await build()
