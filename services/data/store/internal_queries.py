@@ -715,44 +715,50 @@ async def entity_fact(conn: AsyncConnection, entity_id: uuid.UUID) -> dict | Non
     return {"type_name": type_name, "row": serialize.row(row, "Entity")}
 
 
-async def task_fact(conn: AsyncConnection, task_id: uuid.UUID) -> dict | None:
-    k, tt, ts = t.task, t.task_type, t.task_status
-    row = (
-        (
-            await conn.execute(
-                sa.select(
-                    k.c.id,
-                    k.c.name,
-                    k.c.project_id,
-                    k.c.entity_id,
-                    k.c.task_type_id,
-                    k.c.assigner_id,
-                    k.c.duration,
-                    k.c.estimation,
-                    k.c.nb_drawings,
-                    k.c.start_date,
-                    k.c.due_date,
-                    k.c.real_start_date,
-                    k.c.end_date,
-                    k.c.done_date,
-                    tt.c.name.label("task_type_name"),
-                    tt.c.department_id,
-                    ts.c.name.label("task_status_name"),
-                )
-                .outerjoin(tt, tt.c.id == k.c.task_type_id)
-                .outerjoin(ts, ts.c.id == k.c.task_status_id)
-                .where(k.c.id == task_id)
-            )
-        )
-        .mappings()
-        .first()
+def _task_fact() -> sa.Select:
+    k, tt, ts, link = t.task, t.task_type, t.task_status, t.task_person_link
+    assignees = (
+        sa.select(sa.func.coalesce(sa.func.array_agg(link.c.person_id), sa.text("'{}'")))
+        .where(link.c.task_id == k.c.id)
+        .scalar_subquery()
     )
+    return (
+        sa.select(
+            k.c.id,
+            k.c.name,
+            k.c.project_id,
+            k.c.entity_id,
+            k.c.task_type_id,
+            k.c.assigner_id,
+            k.c.duration,
+            k.c.estimation,
+            k.c.nb_drawings,
+            k.c.start_date,
+            k.c.due_date,
+            k.c.real_start_date,
+            k.c.end_date,
+            k.c.done_date,
+            tt.c.name.label("task_type_name"),
+            tt.c.department_id,
+            ts.c.name.label("task_status_name"),
+            assignees.label("assignees"),
+        )
+        .outerjoin(tt, tt.c.id == k.c.task_type_id)
+        .outerjoin(ts, ts.c.id == k.c.task_status_id)
+        .where(k.c.id == sa.bindparam("task_id", type_=sa.Uuid))
+    )
+
+
+# Built once: reporting asks for a task's facts after each of its events.
+TASK_FACT = _task_fact()
+
+
+async def task_fact(conn: AsyncConnection, task_id: uuid.UUID) -> dict | None:
+    row = (await conn.execute(TASK_FACT, {"task_id": task_id})).mappings().first()
     if row is None:
         return None
-    link = t.task_person_link
-    assignees = await conn.execute(sa.select(link.c.person_id).where(link.c.task_id == task_id))
-    out = {key: serialize.value(v) for key, v in row.items()}
-    out["assignees"] = [str(i) for i in assignees.scalars()]
+    out = {key: serialize.value(v) for key, v in row.items() if key != "assignees"}
+    out["assignees"] = [str(i) for i in row["assignees"] or ()]
     return out
 
 
