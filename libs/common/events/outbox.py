@@ -1,11 +1,14 @@
 """emit(): record an event in the outbox, inside the caller's write transaction."""
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
 
 from libs.common.db import EMITTED
 
@@ -82,6 +85,15 @@ class Outbox:
         self, conn: AsyncConnection, events: list[tuple[str, dict[str, Any], Any]], user_id: Any
     ) -> None:
         """Several events (name, data, project_id) of one write, in a single insert."""
+        rows = self.rows(conn, events, user_id)
+        if rows:
+            await conn.execute(self.table.insert(), rows)
+
+    def rows(
+        self, conn: AsyncConnection, events: list[tuple[str, dict[str, Any], Any]], user_id: Any
+    ) -> list[dict[str, Any]]:
+        """The outbox rows of these events, noted for the relay, for a caller that inserts
+        them within a statement of its own (`insert_from_arrays`, `array_params`)."""
         rows = []
         for name, data, project_id in events:
             event = envelope(name, data, project_id=project_id, user_id=user_id)
@@ -92,6 +104,28 @@ class Outbox:
                     "payload": event,
                 }
             )
-        if rows:
-            conn.info.setdefault(EMITTED, []).extend(rows)
-            await conn.execute(self.table.insert(), rows)
+        conn.info.setdefault(EMITTED, []).extend(rows)
+        return rows
+
+
+def insert_from_arrays(table: sa.Table, prefix: str = "outbox") -> Insert:
+    """An outbox INSERT of rows given as one array per column (`array_params`), built
+    once and run with any number of rows, inside a larger statement; in array order."""
+    arrays = [
+        sa.bindparam(f"{prefix}_id", type_=postgresql.ARRAY(sa.Uuid)),
+        sa.bindparam(f"{prefix}_subject", type_=postgresql.ARRAY(sa.String)),
+        sa.bindparam(f"{prefix}_payload", type_=postgresql.ARRAY(sa.Text)),
+    ]
+    rows = sa.func.unnest(*arrays).table_valued("id", "subject", "payload").render_derived()
+    return sa.insert(table).from_select(
+        ["id", "subject", "payload"],
+        sa.select(rows.c.id, rows.c.subject, sa.cast(rows.c.payload, postgresql.JSONB)),
+    )
+
+
+def array_params(rows: list[dict[str, Any]], prefix: str = "outbox") -> dict[str, list]:
+    return {
+        f"{prefix}_id": [row["id"] for row in rows],
+        f"{prefix}_subject": [row["subject"] for row in rows],
+        f"{prefix}_payload": [json.dumps(row["payload"]) for row in rows],
+    }

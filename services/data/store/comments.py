@@ -15,6 +15,7 @@ from libs.common.bulk import column_arrays, insert_columns
 from libs.common.columns import utcnow
 from libs.common.errors import Forbidden, NotFound, WrongParameter
 from libs.common.events import Outbox
+from libs.common.events.outbox import array_params, insert_from_arrays
 from services.data import serialize
 from services.data.store import attachments
 from services.data.store import tasks as task_store
@@ -43,6 +44,7 @@ from services.data.tables import (
     task_type,
     time_spent,
 )
+from services.data.tables import outbox as outbox_table
 from services.data.work import Event, emit_all
 
 
@@ -127,8 +129,8 @@ TASK_FIELDS = (
 
 
 def _comment_write() -> sa.Select:
-    """A comment, its task's new state, its notifications and its news entry: one
-    statement, built once (building it costs more than running it)."""
+    """A comment, its task's new state, its notifications, its news entry and its
+    events: one statement, built once (building it costs more than running it)."""
     p = sa.bindparam
     new_comment = (
         sa.insert(comment)
@@ -172,8 +174,12 @@ def _comment_write() -> sa.Select:
         p("c_created"),
     ).where(p("with_news", type_=sa.Boolean))
     news_write = sa.insert(news).from_select(news_columns, news_values)
+    events_write = insert_from_arrays(outbox_table, "o")
     return sa.select(new_comment).add_cte(
-        task_write, notices.cte("notices_write"), news_write.cte("news_write")
+        task_write,
+        notices.cte("notices_write"),
+        news_write.cte("news_write"),
+        events_write.cte("events_write"),
     )
 
 
@@ -443,8 +449,9 @@ async def create(
             )
         )
 
-    if is_newest and not people and not departments:
-        # Nothing to read back first (a newest comment, no mention): one round trip.
+    if is_newest and not people and not departments and not uploads:
+        # Nothing to read back first (a newest comment, no mention, no file): one round
+        # trip writes it all, its events included.
         changes = _status_changes(facts, status, created)
         params = {
             "c_id": comment_id,
@@ -463,8 +470,10 @@ async def create(
             "news_id": news_id,
             "news_change": changed,
             "with_news": with_news,
+            **array_params(outbox.rows(conn, events, by), "o"),
         }
         row = dict((await conn.execute(COMMENT_WRITE, params)).mappings().one())
+        return _created(row, status, author, [], [], [])
     else:
         row = dict((await conn.execute(insert_comment)).mappings().one())
         if people:
@@ -499,7 +508,11 @@ async def create(
             )
     files, file_events = await attachments.record(conn, comment_id, project_id, uploads or [])
     await emit_all(conn, outbox, events + file_events, by)
+    return _created(row, status, author, people, departments, files)
 
+
+def _created(row, status: dict, author: dict, people, departments, files: list) -> dict:
+    """A new comment as Zou answers it."""
     out = serialize.row(row, "Comment")
     out.update(
         previews=[],
