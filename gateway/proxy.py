@@ -31,6 +31,8 @@ HOP_BY_HOP = frozenset(
 )
 # The gateway's own server writes these on every answer.
 NOT_PASSED_BACK = HOP_BY_HOP | {b"date", b"server"}
+# Answered by the gateway's own server (100 Continue) before the body is read.
+NOT_PASSED_ON = frozenset({b"expect", b"x-request-id", b"x-forwarded-for"})
 # Request bodies up to this size are read before sending, so that a request that meets
 # a connection the service has just closed can be sent again on a new one.
 WHOLE_REQUEST_BELOW_BYTES = 1024 * 1024
@@ -88,7 +90,7 @@ class Proxy:
                 elif name == b"transfer-encoding":
                     chunked = True
                 continue
-            if name == b"x-request-id" or name == b"x-forwarded-for":
+            if name in NOT_PASSED_ON:
                 continue
             lines += [key, b": ", value, b"\r\n"]
         lines += [b"x-request-id: ", request_id.encode(), b"\r\n"]

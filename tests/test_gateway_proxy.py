@@ -151,6 +151,14 @@ def test_request_bodies_arrive_whole_small_or_big(gateway_to, size):
     assert service.seen[-1][1] == body[:size]
 
 
+def test_a_client_that_expects_100_continue_gets_the_answer(gateway_to):
+    service = _service(lambda head, body: _ok(b"%d" % len(body)))
+    url = gateway_to(f"http://127.0.0.1:{service.server_address[1]}")
+    answer = httpx.post(f"{url}/data/x", content=b"x" * 5000, headers={"expect": "100-continue"})
+    assert answer.status_code == 200 and answer.json() == 5000
+    assert b"expect" not in service.seen[-1][0].lower()
+
+
 def test_an_unsized_upload_is_passed_on_chunked(gateway_to):
     service = _service(lambda head, body: _ok(b"%d" % len(body)))
     url = gateway_to(f"http://127.0.0.1:{service.server_address[1]}")
