@@ -4,6 +4,7 @@ the answer of a logout or a deactivation)."""
 
 import asyncio
 import threading
+import time
 import uuid
 
 from libs.common.events import Bus
@@ -63,5 +64,24 @@ def test_what_one_process_revokes_another_knows_once_caught_up():
                 assert not reader.is_revoked("fence")
             finally:
                 await _close(reader)
+
+    asyncio.run(scenario())
+
+
+def test_the_view_drops_revocations_of_tokens_expired_anyway():
+    async def scenario():
+        with nats_server() as (nats_url, _):
+            run = uuid.uuid4().hex[:8]
+            view = await _view(nats_url, run, "view")
+            try:
+                await view.revoke_forever("bot-key")
+                await view.revoke("live", time.time() + 3600)
+                past = time.time() - 60
+                await asyncio.gather(*(view.revoke(f"old-{n}", past) for n in range(1000)))
+                await view.caught_up()
+                assert len(view.revoked) < 100
+                assert view.is_revoked("live") and view.is_revoked("bot-key")
+            finally:
+                await _close(view)
 
     asyncio.run(scenario())

@@ -23,6 +23,8 @@ from libs.common.logging import get_logger
 log = get_logger(__name__)
 
 FENCE_KEY = "fence"
+# The local view drops expired tokens' revocations every this many new ones.
+PRUNE_EVERY = 1000
 FENCE_TIMEOUT_SECONDS = 2.0
 
 
@@ -37,6 +39,7 @@ class Revocations:
         # The last revision each watcher delivered; woken on every delivery.
         self.seen: dict[str, int] = {}
         self._delivered = asyncio.Event()
+        self._heard = 0
         self._tasks: list[asyncio.Task] = []
 
     def start(self) -> None:
@@ -78,12 +81,21 @@ class Revocations:
                     if entry.value is None or entry.key == FENCE_KEY:
                         continue
                     self.revoked[entry.key] = float(entry.value.decode() or 0)
+                    self._heard += 1
+                    if self._heard % PRUNE_EVERY == 0:
+                        self._prune()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("revocation watch restarting", error=str(exc) or type(exc).__name__)
                 self.kvs.pop(name, None)
                 await asyncio.sleep(1)
+
+    def _prune(self) -> None:
+        """Drops revocations of tokens that have expired anyway (0 means never)."""
+        now = time.time()
+        for jti in [j for j, exp in self.revoked.items() if 0 < exp < now]:
+            del self.revoked[jti]
 
     async def revoke(self, jti: str, expires_at: float | None) -> None:
         """Revoke a token until its expiry (`None`: the longest token life)."""
