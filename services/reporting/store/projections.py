@@ -59,16 +59,25 @@ TABLES = {
 }
 
 
+# Upserts by (kind, columns), built once: building one costs more than running it.
+_UPSERTS: dict[tuple[str, tuple[str, ...]], sa.Insert] = {}
+
+
+def _upsert(kind: str, table: sa.Table, columns: tuple[str, ...]) -> sa.Insert:
+    key = (kind, columns)
+    if key not in _UPSERTS:
+        statement = insert(table)
+        _UPSERTS[key] = statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={k: statement.excluded[k] for k in columns if k != "id"},
+        )
+    return _UPSERTS[key]
+
+
 async def store(conn: AsyncConnection, kind: str, fact: dict) -> None:
     table, values_of = TABLES[kind]
     values = values_of(fact)
-    statement = insert(table).values(**values)
-    await conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={k: statement.excluded[k] for k in values if k != "id"},
-        )
-    )
+    await conn.execute(_upsert(kind, table, tuple(values)), values)
 
 
 async def remove(conn: AsyncConnection, kind: str, row_id: uuid.UUID) -> None:
