@@ -50,10 +50,18 @@ class ListQuery:
     fields: list[str] | None
 
 
-def readable(model: Model, caller: p.Caller) -> list[str]:
-    names = [c.name for c in model.table.columns if c.name not in model.hidden]
-    if not caller.is_admin:
-        names = [n for n in names if n not in model.admin_fields]
+# readable() by (model, admin or not): the same for every request.
+_READABLE: dict[tuple[int, bool], tuple[str, ...]] = {}
+
+
+def readable(model: Model, caller: p.Caller) -> tuple[str, ...]:
+    key = (id(model), caller.is_admin)
+    names = _READABLE.get(key)
+    if names is None:
+        names = tuple(c.name for c in model.table.columns if c.name not in model.hidden)
+        if not caller.is_admin:
+            names = tuple(n for n in names if n not in model.admin_fields)
+        _READABLE[key] = names
     return names
 
 

@@ -127,10 +127,9 @@ async def present(
     fields: list[str] | None = None,
 ) -> dict:
     types = await _entity_types(conn, model)
+    readable = frozenset(engine.readable(model, caller))
     mapping = {
-        k: v
-        for k, v in row.items()
-        if k in engine.readable(model, caller) or (relations and k in model.relations)
+        k: v for k, v in row.items() if k in readable or (relations and k in model.relations)
     }
     return engine.shape(model, caller, mapping, _type_of(model, types, row), fields)
 
