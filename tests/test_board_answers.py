@@ -54,6 +54,29 @@ def test_each_caller_gets_their_own_board(system, admin):
         assert len(_board(client, project["id"])) == 1
 
 
+def test_a_team_and_a_task_panel_show_each_write_on_the_next_read(system, admin):
+    project, _, task = asset_task(admin, "team-panel")
+    team_path = f"/data/projects/{project['id']}/team"
+    comments_path = f"/data/tasks/{task['id']}/comments"
+    for _ in range(2):  # asked twice: the answers are kept now
+        team = admin.get(team_path).json()
+        assert admin.get(comments_path).json() == []
+    member, member_client = person(system, admin, "user")
+    member_client.close()
+    added = admin.post(team_path, json={"person_id": member["id"]})
+    assert added.status_code == 201, added.text
+    assert len(admin.get(team_path).json()) == len(team) + 1
+
+    wip = next(s for s in admin.get("/data/task-status").json() if s["short_name"] == "wip")
+    said = admin.post(
+        f"/actions/tasks/{task['id']}/comment",
+        json={"task_status_id": wip["id"], "comment": "kept no more"},
+    )
+    assert said.status_code == 201, said.text
+    assert [c["text"] for c in admin.get(comments_path).json()] == ["kept no more"]
+    assert admin.get("/data/tasks/not-an-id/comments").status_code in (400, 404)
+
+
 def test_the_user_context_shows_a_new_production_at_once(admin):
     before = admin.get("/data/user/context")
     assert before.status_code == 200
