@@ -57,19 +57,21 @@ class Proxy:
         it as kept (see gateway/kept_answers.py)."""
         upstream = self.upstreams[service]
         length, chunked, head = self._head(scope, path, request_id, upstream.host_header)
-        try:
-            if chunked or (length or 0) > WHOLE_REQUEST_BELOW_BYTES:
-                conn = await upstream.connect(fresh=True)
-                answer = await self._send_streamed(conn, head, length, receive, scope)
-            else:
-                body = await _read_whole(receive) if length else b""
-                if length is not None:
-                    head += b"content-length: %d\r\n" % len(body)
-                conn, answer = await self._send_whole(upstream, head + b"\r\n" + body, scope)
-        except Unreachable:
-            await _unreachable(send, service)
-            return
-        await self._answer(upstream, conn, answer, send, service, keep)
+        async with upstream.busy:
+            try:
+                if chunked or (length or 0) > WHOLE_REQUEST_BELOW_BYTES:
+                    conn = await upstream.connect(fresh=True)
+                    answer = await self._send_streamed(conn, head, length, receive, scope)
+                else:
+                    body = await _read_whole(receive) if length else b""
+                    if length is not None:
+                        head += b"content-length: %d\r\n" % len(body)
+                    request = head + b"\r\n" + body
+                    conn, answer = await self._send_whole(upstream, request, scope)
+            except Unreachable:
+                await _unreachable(send, service)
+                return
+            await self._answer(upstream, conn, answer, send, service, keep)
 
     @staticmethod
     def _head(scope, path: str, request_id: str, host: bytes) -> tuple[int | None, bool, bytes]:

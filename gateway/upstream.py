@@ -17,6 +17,9 @@ READ_SIZE = 256 * 1024
 # Services keep idle connections longer than this (see `prodtrack serve`).
 IDLE_SECONDS = 30.0
 MAX_IDLE = 100
+# Requests in flight to one service at most; the next ones wait their turn (as the
+# service's own database pool would make them wait anyway).
+MAX_BUSY = 200
 
 
 class Unreachable(Exception):
@@ -138,6 +141,7 @@ class Upstream:
         self.port = int(port) if port else 80
         self.host_header = address.encode()
         self.idle: list[Connection] = []
+        self.busy = asyncio.Semaphore(MAX_BUSY)
 
     async def connect(self, fresh: bool = False) -> Connection:
         """An idle connection if one is fresh, else (or when asked) a new one."""

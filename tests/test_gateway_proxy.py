@@ -1,6 +1,8 @@
 """The gateway's hop to a service, over real sockets: a scripted HTTP service behind the
 gateway's proxy, served by uvicorn, asked by an HTTP client."""
 
+import asyncio
+import concurrent.futures
 import socket
 import socketserver
 import threading
@@ -70,8 +72,10 @@ def gateway_to():
     """Starts a proxy to the given service URL behind uvicorn; yields its URL."""
     servers = []
 
-    def start(service_url: str) -> str:
+    def start(service_url: str, max_busy: int | None = None) -> str:
         proxy = Proxy({"data": service_url})
+        if max_busy is not None:
+            proxy.upstreams["data"].busy = asyncio.Semaphore(max_busy)
 
         async def app(scope, receive, send):
             if scope["type"] == "http":
@@ -184,3 +188,24 @@ def test_a_service_that_dies_mid_answer_is_a_502(gateway_to):
     url = gateway_to(f"http://127.0.0.1:{service.server_address[1]}")
     answer = httpx.get(f"{url}/data/x")
     assert answer.status_code == 502
+
+
+def test_requests_in_flight_to_a_service_are_capped(gateway_to):
+    in_flight = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def slow(head, body):
+        with lock:
+            in_flight["now"] += 1
+            in_flight["most"] = max(in_flight["most"], in_flight["now"])
+        time.sleep(0.1)
+        with lock:
+            in_flight["now"] -= 1
+        return _ok(b"{}")
+
+    service = _service(slow)
+    url = gateway_to(f"http://127.0.0.1:{service.server_address[1]}", max_busy=3)
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(lambda _: httpx.get(f"{url}/data/x").status_code, range(12)))
+    assert codes == [200] * 12
+    assert in_flight["most"] == 3
