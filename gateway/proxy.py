@@ -108,6 +108,9 @@ class Proxy:
         try:
             conn.writer.write(request)
             return conn, await self._head_of_answer(conn, scope)
+        except TooSlow:
+            conn.close()
+            raise  # the service may have done the work: never sent twice
         except (Unreachable, ConnectionError):
             conn.close()
             if not conn.reused:
@@ -161,8 +164,11 @@ class Proxy:
 
     @staticmethod
     async def _head_of_answer(conn: Connection, scope):
-        async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
-            return await conn.read_head(scope["method"] == "HEAD")
+        try:
+            async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
+                return await conn.read_head(scope["method"] == "HEAD")
+        except TimeoutError:
+            raise TooSlow(f"no answer in {ANSWER_TIMEOUT_SECONDS:.0f} s") from None
 
     @staticmethod
     async def _answer(upstream: Upstream, conn: Connection, answer, send, service, keep) -> None:
@@ -213,6 +219,10 @@ async def _unreachable(send, service: str) -> None:
 
 def _start(status: int, headers: list) -> dict:
     return {"type": "http.response.start", "status": status, "headers": headers}
+
+
+class TooSlow(Unreachable):
+    """The service took the request but gave no answer in time."""
 
 
 async def _read_whole(receive) -> bytes:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 import uvicorn
 
+from gateway import proxy as proxy_module
 from gateway.proxy import Proxy
 
 
@@ -209,3 +210,24 @@ def test_requests_in_flight_to_a_service_are_capped(gateway_to):
         codes = list(pool.map(lambda _: httpx.get(f"{url}/data/x").status_code, range(12)))
     assert codes == [200] * 12
     assert in_flight["most"] == 3
+
+
+def test_a_service_too_slow_to_answer_is_a_502_and_the_request_is_not_sent_twice(
+    gateway_to, monkeypatch
+):
+    monkeypatch.setattr(proxy_module, "ANSWER_TIMEOUT_SECONDS", 0.3)
+
+    def slow(head, body):
+        if head.startswith(b"POST"):
+            time.sleep(1)
+        return _ok(b"{}")
+
+    service = _service(slow)
+    url = gateway_to(f"http://127.0.0.1:{service.server_address[1]}")
+    with httpx.Client(base_url=url) as client:
+        assert client.get("/data/x").status_code == 200  # a kept connection now
+        answer = client.post("/data/x", json={"a": 1})
+    assert answer.status_code == 502
+    assert answer.json()["error"] is True
+    time.sleep(1.2)
+    assert [head.split(b" ")[0] for head, _ in service.seen] == [b"GET", b"POST"]
