@@ -154,7 +154,10 @@ class Proxy:
                     await writer.drain()
             except ConnectionError:
                 pass
-            return await self._head_of_answer(conn, scope)
+            answer = await self._head_of_answer(conn, scope)
+            # The service may have answered before reading the whole body: not reused.
+            answer.keep_alive = False
+            return answer
         except ConnectionError as exc:
             conn.close()
             raise Unreachable(str(exc)) from exc

@@ -89,6 +89,8 @@ class Connection:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             pass
+        except httptools.HttpParserError as exc:
+            raise Unreachable(f"the service's answer is not HTTP: {exc}") from exc
         return True
 
     async def read_head(self, head_request: bool) -> Answer:

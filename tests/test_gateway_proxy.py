@@ -231,3 +231,10 @@ def test_a_service_too_slow_to_answer_is_a_502_and_the_request_is_not_sent_twice
     assert answer.json()["error"] is True
     time.sleep(1.2)
     assert [head.split(b" ")[0] for head, _ in service.seen] == [b"GET", b"POST"]
+
+
+def test_an_answer_that_is_not_http_is_a_502(gateway_to):
+    service = _service(lambda head, body: b"SSH-2.0-OpenSSH\r\n\r\n", close_after=True)
+    url = gateway_to(f"http://127.0.0.1:{service.server_address[1]}")
+    answer = httpx.get(f"{url}/data/x")
+    assert answer.status_code == 502 and answer.json()["error"] is True
