@@ -48,6 +48,15 @@ def show(system, admin_token):
         }
 
 
+def test_all_projects_come_without_their_link_lists_as_in_zou(admin, show):
+    pid = show["project"]["id"]
+    (listed,) = [p for p in admin.get("/data/projects/all").json() if p["id"] == pid]
+    assert listed["project_status_name"] == "Open" and listed["type"] == "Project"
+    assert not {"team", "task_types", "task_statuses", "asset_types"} & set(listed)
+    (opened,) = [p for p in admin.get("/data/projects/open").json() if p["id"] == pid]
+    assert show["layout"]["id"] in opened["task_types"]
+
+
 def test_metadata_descriptors_of_a_production(system, admin, show):
     pid = show["project"]["id"]
     base = f"/data/projects/{pid}/metadata-descriptors"

@@ -60,7 +60,8 @@ async def all_projects(request: Request, viewer: ViewerDep):
     if not viewer.is_admin:
         conditions.append(p.c.id.in_(viewer.visible_projects()))
     async with db(request).read() as conn:
-        rows = await store.rows(conn, *conditions, with_status_name=True)
+        # Zou lists every project without its link lists (those come with /open).
+        rows = await store.rows(conn, *conditions, with_status_name=True, relations=False)
         described = await store.descriptors(conn, [r["id"] for r in rows], only_project_type=True)
     out = []
     for row in rows:

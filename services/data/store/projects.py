@@ -47,8 +47,11 @@ def _relation_columns():
     return out
 
 
-async def rows(conn: AsyncConnection, *conditions, with_status_name=False) -> list[dict]:
-    columns = [p, *_relation_columns()]
+async def rows(
+    conn: AsyncConnection, *conditions, with_status_name=False, relations=True
+) -> list[dict]:
+    """Projects, with their link lists (team, task types, ...) unless `relations` is off."""
+    columns = [p, *_relation_columns()] if relations else [p]
     statement = sa.select(*columns).where(*conditions).order_by(p.c.name)
     if with_status_name:
         statement = statement.add_columns(t.project_status.c.name.label("project_status_name"))
@@ -58,8 +61,9 @@ async def rows(conn: AsyncConnection, *conditions, with_status_name=False) -> li
     out = []
     for row in (await conn.execute(statement)).mappings():
         item = dict(row)
-        for name in RELATIONS:
-            item[name] = item[name] or []
+        if relations:
+            for name in RELATIONS:
+                item[name] = item[name] or []
         out.append(item)
     return out
 
