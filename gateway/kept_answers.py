@@ -1,4 +1,5 @@
-"""The data service's kept answers (boards, the user context), kept by the gateway too.
+"""The data service's kept answers (boards, the user context, teams, task comments), kept
+by the gateway too.
 
 Data marks an answer that stays right until the next write (`x-prodtrack-kept`). The
 gateway keeps it per (path, query, caller, gzip or not) and answers the next identical

@@ -1,5 +1,5 @@
-"""Finished answers of heavy reads, kept until a write (the data service's boards and user
-context, reporting's quota tables).
+"""Finished answers of heavy reads, kept until a write (the data service's boards, user
+context, production teams and task comments; reporting's quota tables).
 
 Every open Kitsu page asks for the same boards again and again, and each costs PostgreSQL
 tens of milliseconds to build; between two writes the answer cannot change. So the

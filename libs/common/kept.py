@@ -1,5 +1,5 @@
-"""Finished answers kept in memory until the next write: the store that the data service
-and the gateway share.
+"""Finished answers kept in memory until the next write: the store behind the services'
+kept answers (libs/common/answers.py) and the gateway's (gateway/kept_answers.py).
 
 Every write empties the whole store (`forget`). An answer whose read began before a
 write ended is not kept: the caller notes `generation` before reading and passes it to
