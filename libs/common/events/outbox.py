@@ -1,15 +1,14 @@
 """emit(): record an event in the outbox, inside the caller's write transaction."""
 
 import datetime as dt
-import json
 import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
+from libs.common.bulk import column_arrays, insert_columns
 from libs.common.db import EMITTED
 
 
@@ -108,24 +107,14 @@ class Outbox:
         return rows
 
 
+OUTBOX_COLUMNS = ["id", "subject", "payload"]
+
+
 def insert_from_arrays(table: sa.Table, prefix: str = "outbox") -> Insert:
     """An outbox INSERT of rows given as one array per column (`array_params`), built
     once and run with any number of rows, inside a larger statement; in array order."""
-    arrays = [
-        sa.bindparam(f"{prefix}_id", type_=postgresql.ARRAY(sa.Uuid)),
-        sa.bindparam(f"{prefix}_subject", type_=postgresql.ARRAY(sa.String)),
-        sa.bindparam(f"{prefix}_payload", type_=postgresql.ARRAY(sa.Text)),
-    ]
-    rows = sa.func.unnest(*arrays).table_valued("id", "subject", "payload").render_derived()
-    return sa.insert(table).from_select(
-        ["id", "subject", "payload"],
-        sa.select(rows.c.id, rows.c.subject, sa.cast(rows.c.payload, postgresql.JSONB)),
-    )
+    return insert_columns(table, OUTBOX_COLUMNS, prefix, json=("payload",))
 
 
 def array_params(rows: list[dict[str, Any]], prefix: str = "outbox") -> dict[str, list]:
-    return {
-        f"{prefix}_id": [row["id"] for row in rows],
-        f"{prefix}_subject": [row["subject"] for row in rows],
-        f"{prefix}_payload": [json.dumps(row["payload"]) for row in rows],
-    }
+    return column_arrays(OUTBOX_COLUMNS, rows, prefix, json=("payload",))
