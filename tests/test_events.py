@@ -7,8 +7,10 @@ import uuid
 
 import nats
 import pytest
+import sqlalchemy as sa
 
-from libs.common.events import envelope
+from libs.common.db import Database, make_engine
+from libs.common.events import Bus, Relay, envelope, event_tables
 from tests.support.infra import fresh_database, nats_server
 from tests.support.system import start_system, stop_system
 
@@ -93,3 +95,38 @@ def _wait_for_person_events(system, emails: list[str], timeout: float = 30) -> l
             return found
         time.sleep(0.5)
     return found
+
+
+def test_the_relay_prunes_rows_published_long_ago_and_only_those(pg_server):
+    metadata = sa.MetaData(schema="prunetest")
+    outbox, _ = event_tables(metadata)
+
+    async def scenario(database_url: str) -> list[str]:
+        db = Database(make_engine(database_url))
+        try:
+            async with db.engine.begin() as conn:
+                await conn.execute(sa.text("CREATE SCHEMA prunetest"))
+                await conn.run_sync(metadata.create_all)
+                rows = [
+                    ("old", "now() - interval '2 hours'"),
+                    ("recent", "now() - interval '5 minutes'"),
+                    ("unpublished", "NULL"),
+                ]
+                for name, published in rows:
+                    await conn.execute(
+                        sa.text(
+                            "INSERT INTO prunetest.outbox (id, subject, payload, published_at) "
+                            f"VALUES (:id, :subject, '{{}}'::jsonb, {published})"
+                        ),
+                        {"id": uuid.uuid4(), "subject": name},
+                    )
+            relay = Relay(db, Bus("nats://127.0.0.1:1", "UNUSED", prefix="unused"), outbox)
+            assert await relay.prune() == 1
+            async with db.engine.connect() as conn:
+                left = await conn.execute(sa.select(outbox.c.subject).order_by(outbox.c.seq))
+                return list(left.scalars())
+        finally:
+            await db.close()
+
+    with fresh_database(pg_server) as database_url:
+        assert asyncio.run(scenario(database_url)) == ["recent", "unpublished"]

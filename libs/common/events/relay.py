@@ -19,6 +19,11 @@ log = get_logger(__name__)
 
 BATCH = 500
 IDLE_POLL_SECONDS = 1.0
+# Published rows are only kept for a while: JetStream drops duplicates for 2 minutes,
+# and consumers by event id after that.
+KEEP_PUBLISHED = "1 hour"
+PRUNE_EVERY_SECONDS = 60.0
+PRUNE_BATCH = 5000
 
 
 class Relay:
@@ -57,6 +62,7 @@ class Relay:
     async def _run(self) -> None:
         await self.bus.ready.wait()
         next_poll = 0.0
+        next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
         while True:
             self._wake.clear()
             try:
@@ -67,6 +73,9 @@ class Relay:
                 if not fast or time.monotonic() >= next_poll:
                     next_poll = time.monotonic() + IDLE_POLL_SECONDS
                     sent = await self.publish_pending()
+                if time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+                    await self.prune()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -118,6 +127,19 @@ class Relay:
                 for row in rows
             )
         )
+
+    async def prune(self) -> int:
+        """Deletes the oldest rows published more than KEEP_PUBLISHED ago (one batch)."""
+        ob = self.outbox
+        old = (
+            sa.select(ob.c.seq)
+            .where(ob.c.published_at < sa.func.now() - sa.text(f"interval '{KEEP_PUBLISHED}'"))
+            .order_by(ob.c.seq)
+            .limit(PRUNE_BATCH)
+        )
+        async with self.db.engine.begin() as conn:
+            deleted = await conn.execute(sa.delete(ob).where(ob.c.seq.in_(old)))
+        return deleted.rowcount
 
     async def publish_pending(self) -> int:
         """Publish one batch; rows locked so that replicas of a service never race."""
