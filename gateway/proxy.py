@@ -5,6 +5,7 @@ so an upload or a large board never sits in the gateway's memory.
 """
 
 import asyncio
+import contextlib
 import json
 
 from gateway.kept_answers import KEPT_HEADER
@@ -106,35 +107,27 @@ class Proxy:
         closed by the service meanwhile."""
         conn = await upstream.connect()
         try:
-            conn.writer.write(request)
-            return conn, await self._head_of_answer(conn, scope)
+            return conn, await self._exchange(conn, request, scope)
         except TooSlow:
-            conn.close()
             raise  # the service may have done the work: never sent twice
-        except (Unreachable, ConnectionError):
-            conn.close()
+        except Unreachable:
             if not conn.reused:
-                raise Unreachable("the service closed the connection") from None
-        except BaseException:
-            conn.close()
-            raise
+                raise
         conn = await upstream.connect(fresh=True)
-        try:
+        return conn, await self._exchange(conn, request, scope)
+
+    async def _exchange(self, conn: Connection, request: bytes, scope):
+        """Writes a whole request and reads the head of its answer."""
+        with _closed_on_failure(conn):
             conn.writer.write(request)
-            return conn, await self._head_of_answer(conn, scope)
-        except ConnectionError as exc:
-            conn.close()
-            raise Unreachable(str(exc)) from exc
-        except BaseException:
-            conn.close()
-            raise
+            return await self._head_of_answer(conn, scope)
 
     async def _send_streamed(self, conn: Connection, head: bytes, length, receive, scope):
         """Sends a big or unsized body as it arrives from the client. If the service
         answers early (a refusal) and stops reading, its answer is still passed on."""
         framing = b"content-length: %d\r\n\r\n" % length if length is not None else None
         writer = conn.writer
-        try:
+        with _closed_on_failure(conn):
             writer.write(head + (framing or b"transfer-encoding: chunked\r\n\r\n"))
             try:
                 more = True
@@ -158,12 +151,6 @@ class Proxy:
             # The service may have answered before reading the whole body: not reused.
             answer.keep_alive = False
             return answer
-        except ConnectionError as exc:
-            conn.close()
-            raise Unreachable(str(exc)) from exc
-        except BaseException:
-            conn.close()
-            raise
 
     @staticmethod
     async def _head_of_answer(conn: Connection, scope):
@@ -222,6 +209,20 @@ async def _unreachable(send, service: str) -> None:
 
 def _start(status: int, headers: list) -> dict:
     return {"type": "http.response.start", "status": status, "headers": headers}
+
+
+@contextlib.contextmanager
+def _closed_on_failure(conn: Connection):
+    """Closes the connection if anything goes wrong in the block; a broken socket is
+    the service being unreachable."""
+    try:
+        yield
+    except ConnectionError as exc:
+        conn.close()
+        raise Unreachable(str(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
 
 
 class TooSlow(Unreachable):
