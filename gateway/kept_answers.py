@@ -12,7 +12,6 @@ account's always goes to the service, which applies its rules.
 """
 
 import asyncio
-import contextlib
 
 from libs.common import answers
 from libs.common.events import Bus
@@ -29,21 +28,10 @@ class KeptAnswers:
         self._listener: asyncio.Task | None = None
 
     def watch(self, bus: Bus) -> None:
-        async def listen():
-            await bus.ready.wait()
-
-            async def heard(_message) -> None:
-                self.kept.forget()
-
-            await bus.nc.subscribe(bus.subject("data.>"), cb=heard)
-
-        self._listener = asyncio.create_task(listen())
+        self._listener = answers.forget_on_data_events(bus, self.kept.forget)
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._listener
+        await answers.stop_listening(self._listener)
 
     @staticmethod
     def key(scope, principal: Principal | None) -> tuple | None:

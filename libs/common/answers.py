@@ -38,6 +38,29 @@ IN_THREAD_FROM_BYTES = 1024 * 1024
 KEPT_HEADER = "x-prodtrack-kept"
 
 
+def forget_on_data_events(bus: Bus, forget: Callable[[], None]) -> asyncio.Task:
+    """Calls `forget` for every data event heard on NATS: a write by another process
+    (a data replica, another gateway, an import, the `prodtrack` command)."""
+
+    async def listen() -> None:
+        await bus.ready.wait()
+
+        async def heard(_message) -> None:
+            forget()
+
+        # nats-py subscribes again by itself after a reconnection.
+        await bus.nc.subscribe(bus.subject("data.>"), cb=heard)
+
+    return asyncio.create_task(listen())
+
+
+async def stop_listening(listener: asyncio.Task | None) -> None:
+    if listener is not None:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await listener
+
+
 def _gzip(body: bytes) -> bytes:
     packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     return packer.compress(body) + packer.flush()
@@ -76,22 +99,10 @@ class AnswerCache:
 
     def watch(self, db: Database, bus: Bus) -> None:
         db.after_commit.append(self.forget)
-        self._listener = asyncio.create_task(self._listen(bus))
-
-    async def _listen(self, bus: Bus) -> None:
-        await bus.ready.wait()
-
-        async def heard(_message) -> None:
-            self.forget()
-
-        # nats-py subscribes again by itself after a reconnection.
-        await bus.nc.subscribe(bus.subject("data.>"), cb=heard)
+        self._listener = forget_on_data_events(bus, self.forget)
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._listener
+        await stop_listening(self._listener)
 
     async def respond(
         self, request: Request, caller_id, build: Callable[[], Awaitable[str | bytes]]
