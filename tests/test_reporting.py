@@ -3,21 +3,11 @@ tasks export and the presence sheet, built by reporting from data's events."""
 
 import csv
 import io
-import time
 import uuid
 
 import pytest
 
-from tests.support.studio import first, make, person, tag
-
-
-def eventually(check, timeout: float = 8.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
+from tests.support.studio import eventually, first, make, person, tag
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +75,7 @@ def test_day_table_sums_minutes_per_day_and_person(month):
         found = month.admin.get("/data/persons/time-spents/day-table/2024/03").json()
         return found if found.get("5", {}).get(month.artist["id"]) == 120 else None
 
-    found = eventually(table)
+    found = eventually(table, 8.0)
     assert found, month.admin.get("/data/persons/time-spents/day-table/2024/03").text
     assert found["4"][month.artist["id"]] == 120
     # The artist sees only their own line; other months are empty.
@@ -111,7 +101,7 @@ def test_quota_shots_of_the_month(month):
     def shots():
         return month.admin.get(path).json() or None
 
-    found = eventually(shots)
+    found = eventually(shots, 8.0)
     assert found, month.admin.get(path).text
     [shot] = found
     assert shot["id"] == month.shot["id"] and shot["full_name"] == "SQ01 / SH010"
@@ -143,7 +133,7 @@ def test_tasks_export_lists_open_productions_tasks(month):
         rows = list(csv.reader(io.StringIO(response.text), delimiter=";"))
         return [r for r in rows if r and r[0] == month.project["name"]] or None
 
-    rows = eventually(line)
+    rows = eventually(line, 8.0)
     assert rows, month.admin.get("/export/csv/tasks.csv").text[:500]
     [row] = rows
     artist = f"{month.artist['first_name']} {month.artist['last_name']}"

@@ -3,22 +3,12 @@ per day, week and month, weighted by the time they logged or spread over the day
 was in progress, and the same table for one person split by task type."""
 
 import datetime as dt
-import time
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support.studio import first, make, person, tag
-
-
-def eventually(check, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
+from tests.support.studio import eventually, first, make, person, tag
 
 
 def local_day(utc_iso: str, timezone: str = "Europe/Paris") -> str:
@@ -154,7 +144,7 @@ def wait_for(client, path, ready, **params):
         found = response.json()
         return found if ready(found) else None
 
-    found = eventually(answer)
+    found = eventually(answer, 10.0)
     assert found, client.get(path, params=params).text
     return found
 

@@ -1,5 +1,6 @@
 """Making a studio's data over HTTP, as the tests' users would."""
 
+import time
 import uuid
 
 PASSWORD = "studio-pass-4242"
@@ -66,3 +67,14 @@ def asset_task(admin, prefix: str) -> tuple[dict, dict, dict]:
     )
     assert created.status_code == 201, created.text
     return project, asset, created.json()[0]
+
+
+def eventually(check, timeout: float):
+    """check()'s first truthy answer within `timeout` seconds (read models follow events
+    a moment later), else its last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
