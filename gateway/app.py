@@ -271,7 +271,7 @@ class Gateway:
         if refused is not None:
             await refused(scope, receive, send)
             return
-        key = KeptAnswers.key(scope, principal) if service == "data" else None
+        key = KeptAnswers.key(request, principal) if service == "data" else None
         if key is not None:
             kept = self.kept_answers.get(key)
             if kept is not None:

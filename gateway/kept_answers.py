@@ -13,6 +13,8 @@ account's always goes to the service, which applies its rules.
 
 import asyncio
 
+from starlette.requests import Request
+
 from libs.common import answers
 from libs.common.events import Bus
 from libs.common.identity import Principal
@@ -34,8 +36,9 @@ class KeptAnswers:
         await answers.stop_listening(self._listener)
 
     @staticmethod
-    def key(scope, principal: Principal | None) -> tuple | None:
+    def key(request: Request, principal: Principal | None) -> tuple | None:
         """The key of a read that may be answered here, else None."""
+        scope = request.scope
         if principal is None or scope["method"] != "GET":
             return None
         claims = principal.claims
@@ -46,11 +49,7 @@ class KeptAnswers:
             or claims.get("requires_2fa_setup")
         ):
             return None
-        gzip = False
-        for name, value in scope["headers"]:
-            if name.lower() == b"accept-encoding":
-                gzip = b"gzip" in value
-                break
+        gzip = "gzip" in request.headers.get("accept-encoding", "")
         return (scope["path"], scope["query_string"], principal.id, gzip)
 
     def get(self, key):
