@@ -51,11 +51,11 @@ class ListQuery:
 
 
 # readable() by (model, admin or not): the same for every request.
-_READABLE: dict[tuple[int, bool], tuple[str, ...]] = {}
+_READABLE: dict[tuple[str, bool], tuple[str, ...]] = {}
 
 
 def readable(model: Model, caller: p.Caller) -> tuple[str, ...]:
-    key = (id(model), caller.is_admin)
+    key = (model.path, caller.is_admin)
     names = _READABLE.get(key)
     if names is None:
         names = tuple(c.name for c in model.table.columns if c.name not in model.hidden)
